@@ -1,0 +1,123 @@
+/**
+ * The analysis report: one versioned JSON document that the CLI writes, the UI reads and exports embed.
+ * Bump REPORT_VERSION on any incompatible change; readers refuse versions they do not know.
+ * Numbers that can be ±Infinity (sqnrDb of an exact match) are serialized as null with the metric's
+ * definition saying so.
+ */
+import type { ModelSummary } from '../model/graph';
+import type { CalibratorName, Precision, PrecisionPlan } from '../precision/plan';
+import type { LayerRole } from '../precision/layers';
+
+export const REPORT_SCHEMA = 'pwb.analysis-report';
+export const REPORT_VERSION = 1;
+
+export interface HistogramData {
+  binEdges: number[];
+  counts: number[];
+}
+
+/** Error of a reduced-precision tensor against its FP32 reference, pooled over all compared samples. */
+export interface ErrorMetrics {
+  cosineSimilarity: number | null;
+  /** 10·log10(Σref² / Σ(ref−cand)²); null when the error is exactly zero (infinite SQNR). */
+  sqnrDb: number | null;
+  mse: number;
+  maxAbsError: number;
+  meanAbsError: number;
+  p99AbsError: number;
+  relL2Error: number | null;
+  referenceNanCount: number;
+  referenceInfCount: number;
+  candidateNanCount: number;
+  candidateInfCount: number;
+  elementCount: number;
+  sampleCount: number;
+}
+
+export interface LayerMetrics extends ErrorMetrics {
+  /** Per output channel (axis given); bucketed when there are more channels than the cap. */
+  perChannel: { axis: number | null; relL2Error: (number | null)[]; mse: number[]; bucketed: boolean };
+  /** FP32 and reduced-precision values of the layer output on shared bin edges. */
+  outputHistograms: { binEdges: number[]; reference: number[]; candidate: number[] };
+}
+
+export interface ActivationReport {
+  tensor: string;
+  amax: number;
+  /** amax / 127: the Q/DQ scale (and TensorRT calibration-cache scale). */
+  scale: number;
+  source: 'calibration' | 'calibration-cache' | 'plan-override';
+  /** FP32 statistics over the calibration data. */
+  calibrationMin: number;
+  calibrationMax: number;
+  /** |x| histogram over the calibration data (downsampled), with amax marking the clip. */
+  histogram: HistogramData | null;
+  /** Share of elements quantized to the int8 clip limits in the reduced-precision run (eval data). */
+  saturationRate: number | null;
+}
+
+export interface WeightReport {
+  tensor: string;
+  dims: number[];
+  channelAxis: number | null;
+  /** Per-channel amax (|w| max) — tiny ranges in depthwise convs are a classic INT8 failure. */
+  perChannelAmax: number[];
+}
+
+export interface LayerReport {
+  id: string;
+  name: string;
+  opType: string;
+  role: LayerRole;
+  graphPath: string;
+  precision: Precision;
+  output: string;
+  outputDims: number[] | null;
+  activations: ActivationReport[];
+  weight: WeightReport | null;
+  /** null when the layer output could not be compared (e.g. a branch never taken on the data). */
+  metrics: LayerMetrics | null;
+}
+
+export interface OutputReport {
+  name: string;
+  dims: number[] | null;
+  metrics: LayerMetrics | null;
+}
+
+export interface ClassificationReport {
+  /** Share of samples (rows) whose argmax matches FP32. */
+  top1Agreement: number;
+  top5Agreement: number;
+  rows: number;
+  accuracy: { reference: number; candidate: number; labelledRows: number; labelOffset: number } | null;
+}
+
+export interface DataDescription {
+  description: string;
+  samples: number;
+}
+
+export interface AnalysisReport {
+  schema: typeof REPORT_SCHEMA;
+  version: typeof REPORT_VERSION;
+  createdAt: string;
+  tool: { name: string; version: string; onnxruntime: string };
+  model: { path: string; summary: ModelSummary; layerCount: number; layersInSubgraphs: number };
+  settings: {
+    precision: Precision;
+    calibrator: { method: CalibratorName; parameters: Record<string, number | string> };
+    calibrationData: DataDescription;
+    evalData: DataDescription;
+    inputShapes: Record<string, number[]>;
+    qdqDomain: string;
+    calibrationCache: { path: string; format: string; header: string; matched: number; unmatchedInCache: string[]; notCovered: number } | null;
+    emulation: string;
+  };
+  plan: PrecisionPlan;
+  layers: LayerReport[];
+  outputs: OutputReport[];
+  classification: ClassificationReport | null;
+  timingsMs: { load: number; calibration: number; comparison: number; total: number };
+  warnings: string[];
+}

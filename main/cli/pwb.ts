@@ -1,0 +1,92 @@
+/**
+ * `pwb`: the headless command line. Exit codes: 0 ok, 1 a --fail-if threshold was missed, 2 bad input (one
+ * clear message on stderr), 3 an internal error (a bug: please report it with the stack trace).
+ */
+import { parseArgs } from 'node:util';
+import { isWorkbenchError } from '../../app/errors';
+import { analyzeCommand } from './commands/analyze';
+import { inspectCommand } from './commands/inspect';
+
+const USAGE = `pwb — Precision Workbench (ONNX INT8/FP16 vs FP32, layer by layer)
+
+Usage:
+  pwb inspect MODEL [--json]
+  pwb analyze MODEL --out DIR [--precision int8|fp16]
+              [--calib-data DIR|FILE.npz|FILE.npy | --random N [--seed S]] [--calib-samples N]
+              [--eval-data DIR|FILE] [--eval-samples N] [--labels FILE.tsv] [--label-offset K]
+              [--calibrator entropy|max|percentile|mse] [--percentile 99.99] [--calib-cache FILE]
+              [--plan plan.json] [--input-shape name:1x3x640x640]
+              [--resize N|WxH] [--crop WxH] [--mean a,b,c] [--std a,b,c] [--scale unit|byte] [--bgr]
+              [--layout NCHW|NHWC] [--preprocess spec.json]
+              [--task auto|classification|none] [--fail-if 'cosine<0.99'] [--json] [--top N] [--quiet]
+
+Exit codes: 0 ok, 1 --fail-if missed, 2 bad input, 3 internal error.
+`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  quiet: { type: 'boolean', short: 'q' },
+  precision: { type: 'string' },
+  'calib-data': { type: 'string' },
+  'eval-data': { type: 'string' },
+  random: { type: 'string' },
+  seed: { type: 'string' },
+  'calib-samples': { type: 'string' },
+  'eval-samples': { type: 'string' },
+  labels: { type: 'string' },
+  'label-offset': { type: 'string' },
+  calibrator: { type: 'string' },
+  percentile: { type: 'string' },
+  'calib-cache': { type: 'string' },
+  plan: { type: 'string' },
+  'input-shape': { type: 'string' },
+  resize: { type: 'string' },
+  crop: { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+  scale: { type: 'string' },
+  bgr: { type: 'boolean' },
+  layout: { type: 'string' },
+  preprocess: { type: 'string' },
+  task: { type: 'string' },
+  'fail-if': { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  top: { type: 'string' },
+  threads: { type: 'string' },
+} as const;
+
+export async function main(argv: string[], out: { write(s: string): unknown } = process.stdout, err: { write(s: string): unknown } = process.stderr): Promise<number> {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (error) {
+      err.write(`pwb: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    const { values, positionals } = parsed;
+    const [command, modelPath, ...rest] = positionals;
+    if (values.help || !command) {
+      (values.help ? out : err).write(USAGE);
+      return values.help ? 0 : 2;
+    }
+    if (command !== 'inspect' && command !== 'analyze') {
+      err.write(`pwb: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+    }
+    if (!modelPath || rest.length > 0) {
+      err.write(`pwb ${command}: expected exactly one MODEL path${rest.length ? ` (got also: ${rest.join(' ')})` : ''}\n`);
+      return 2;
+    }
+    if (command === 'inspect') return await inspectCommand(modelPath, { json: !!values.json, out });
+    return await analyzeCommand(modelPath, values, out, err);
+  } catch (error) {
+    if (isWorkbenchError(error)) {
+      err.write(`pwb: error [${error.code}]: ${error.message}\n`);
+      return 2;
+    }
+    err.write(`pwb: internal error (a bug — please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+    return 3;
+  }
+}
