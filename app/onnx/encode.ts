@@ -37,9 +37,13 @@ export function writeTensor(w: ProtoWriter, t: TensorProto): void {
   if (t.rawData) w.bytesField(9, t.rawData);
   if (t.doubleData && t.doubleData.length > 0) w.messageField(10, (s) => t.doubleData!.forEach((v) => s.float64(v)));
   if (t.uint64Data && t.uint64Data.length > 0) w.messageField(11, (s) => t.uint64Data!.forEach((v) => s.varintBig(v)));
-  w.stringField(12, t.docString);
+  w.stringIfDefined(12, t.docString);
   for (const e of t.externalData ?? []) w.messageField(13, (s) => writeEntry(s, e));
-  w.varintField(14, t.dataLocation);
+  if (t.dataLocation !== undefined) {
+    // Written even when 0 (DEFAULT) so an explicit field survives a round trip.
+    w.tag(14, WireType.varint);
+    w.varint(t.dataLocation);
+  }
   writeUnknown(w, t);
 }
 
@@ -69,7 +73,7 @@ function writeType(w: ProtoWriter, t: TypeProto): void {
 function writeValueInfo(w: ProtoWriter, v: ValueInfoProto): void {
   w.stringField(1, v.name);
   if (v.type) w.messageField(2, (s) => writeType(s, v.type!));
-  w.stringField(3, v.docString);
+  w.stringIfDefined(3, v.docString);
   writeUnknown(w, v);
 }
 
@@ -91,7 +95,7 @@ function writeAttribute(w: ProtoWriter, a: AttributeProto): void {
   for (const s of a.strings ?? []) w.bytesField(9, s);
   for (const t of a.tensors ?? []) w.messageField(10, (s) => writeTensor(s, t));
   for (const g of a.graphs ?? []) w.messageField(11, (s) => writeGraph(s, g));
-  w.stringField(13, a.docString);
+  w.stringIfDefined(13, a.docString);
   w.varintField(20, a.type);
   w.stringField(21, a.refAttrName);
   writeUnknown(w, a);
@@ -103,7 +107,7 @@ function writeNode(w: ProtoWriter, n: NodeProto): void {
   w.stringField(3, n.name);
   w.stringField(4, n.opType);
   for (const a of n.attribute) w.messageField(5, (s) => writeAttribute(s, a));
-  w.stringField(6, n.docString);
+  w.stringIfDefined(6, n.docString);
   w.stringField(7, n.domain);
   w.stringField(8, n.overload);
   writeUnknown(w, n);
@@ -113,7 +117,7 @@ export function writeGraph(w: ProtoWriter, g: GraphProto): void {
   for (const n of g.node) w.messageField(1, (s) => writeNode(s, n));
   w.stringField(2, g.name);
   for (const t of g.initializer) w.messageField(5, (s) => writeTensor(s, t));
-  w.stringField(10, g.docString);
+  w.stringIfDefined(10, g.docString);
   for (const v of g.input) w.messageField(11, (s) => writeValueInfo(s, v));
   for (const v of g.output) w.messageField(12, (s) => writeValueInfo(s, v));
   for (const v of g.valueInfo) w.messageField(13, (s) => writeValueInfo(s, v));
@@ -126,7 +130,7 @@ function writeModel(w: ProtoWriter, m: ModelProto): void {
   w.stringField(3, m.producerVersion);
   w.stringField(4, m.domain);
   w.varintField(5, m.modelVersion);
-  w.stringField(6, m.docString);
+  w.stringIfDefined(6, m.docString);
   w.messageField(7, (s) => writeGraph(s, m.graph));
   for (const o of m.opsetImport) {
     w.messageField(8, (s) => {

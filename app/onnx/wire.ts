@@ -239,6 +239,11 @@ export class ProtoWriter {
     this.bytesField(field, utf8Encoder.encode(value));
   }
 
+  /** Writes when defined, even when empty (an explicit empty field survives a round trip). */
+  stringIfDefined(field: number, value: string | undefined): void {
+    if (value !== undefined) this.bytesField(field, utf8Encoder.encode(value));
+  }
+
   /** Always writes, even when empty (repeated string entries must keep their position). */
   stringAlways(field: number, value: string): void {
     this.bytesField(field, utf8Encoder.encode(value));

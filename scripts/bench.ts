@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: analysis cost against bare ONNX Runtime inference, measured in the same run.
+ *   ratio <model> <analysis time ÷ time of the same number of bare FP32 + INT8 inferences>
+ *   rss <model> <samples> <peak MB>            (analysis in a fresh process, for 8 and 32 samples)
+ * Bare inference: default ORT session options, inputs already in memory, the original model for FP32 and the
+ * same Q/DQ model the analysis builds (without captured outputs) for INT8. The analysis time includes
+ * decoding the images, calibration, both variants, every metric and the report.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { encodeModel } from '../app/onnx/encode';
+import { materializePlan } from '../app/precision/materialize';
+import { defaultPlan, resolvePlan } from '../app/precision/plan';
+import { analyzeModel, type AnalyzeOptions } from '../main/engine/analyze';
+import { resolveInputSpecs } from '../main/engine/input-specs';
+import { openSampleSource } from '../main/data/sample-sources';
+import type { Sample } from '../main/data/types';
+import { loadModel } from '../main/io/model-file';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const data = path.resolve(root, '../shared/data');
+
+interface BenchCase {
+  name: string;
+  options: (samples: number) => AnalyzeOptions;
+}
+
+const imagenet = path.join(data, 'images/calib');
+export const CASES: BenchCase[] = [
+  {
+    name: 'ppocrv4_det',
+    options: (samples) => ({
+      modelPath: path.join(data, 'models/ppocrv4_det.onnx'),
+      precision: 'int8',
+      inputShapes: { x: [1, 3, 640, 640] },
+      calibration: { kind: 'images', dir: imagenet, limit: samples, preprocess: { resize: { width: 640, height: 640 }, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } },
+    }),
+  },
+  {
+    name: 'yolox_nano',
+    options: (samples) => ({
+      modelPath: path.join(data, 'models/yolox_nano.onnx'),
+      precision: 'int8',
+      calibration: { kind: 'images', dir: imagenet, limit: samples, preprocess: { scale: 'byte', channelOrder: 'BGR', resize: { width: 416, height: 416 } } },
+    }),
+  },
+];
+
+async function bareInferenceMs(options: AnalyzeOptions): Promise<number> {
+  const loaded = await loadModel(options.modelPath);
+  const specs = resolveInputSpecs(loaded.graph, options.inputShapes);
+  const source = await openSampleSource(options.calibration!, specs);
+  const samples: Sample[] = [];
+  for await (const s of source.samples()) samples.push(s);
+  const { resolved } = resolvePlan(defaultPlan('int8'), loaded.layers);
+  // Any positive range gives the same graph and the same amount of work as the calibrated one.
+  const int8 = materializePlan(loaded.proto, loaded.graph, resolved, () => 4).model;
+  const sessions = [await ort.InferenceSession.create(loaded.bytes), await ort.InferenceSession.create(encodeModel(int8))];
+  const feeds = samples.map((s) => Object.fromEntries(Object.entries(s.feeds).map(([k, t]) => [k, new ort.Tensor(t.dataType as ort.Tensor.Type, t.data as ort.Tensor.DataType, t.dims)])));
+  for (const session of sessions) await session.run(feeds[0]); // warm-up, not timed (the analysis pays its own)
+  const start = performance.now();
+  for (const session of sessions) for (const f of feeds) await session.run(f);
+  const elapsed = performance.now() - start;
+  for (const session of sessions) await session.release();
+  return elapsed;
+}
+
+async function ratio(c: BenchCase, samples: number): Promise<void> {
+  const options = c.options(samples);
+  const bare = await bareInferenceMs(options);
+  const start = performance.now();
+  const report = await analyzeModel(options);
+  const analysis = performance.now() - start;
+  console.log(`ratio ${c.name} ${(analysis / bare).toFixed(2)}`);
+  console.error(`  ${c.name}: ${samples} samples, analysis ${(analysis / 1000).toFixed(1)} s (calibration ${(report.timingsMs.calibration / 1000).toFixed(1)} s, comparison ${(report.timingsMs.comparison / 1000).toFixed(1)} s), bare FP32+INT8 ${(bare / 1000).toFixed(1)} s`);
+}
+
+function peakRss(c: BenchCase, samples: number): void {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--rss-child', c.name, String(samples)], { cwd: root, encoding: 'utf8' });
+  const match = /maxrss-kb (\d+)/.exec(child.stdout);
+  if (!match) {
+    console.log(`rss ${c.name} ${samples} failed`);
+    console.error(child.stderr.slice(-2000));
+    return;
+  }
+  console.log(`rss ${c.name} ${samples} ${Math.round(Number(match[1]) / 1024)}`);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--rss-child') {
+    const c = CASES.find((x) => x.name === args[1])!;
+    await analyzeModel(c.options(Number(args[2])));
+    console.log(`maxrss-kb ${process.resourceUsage().maxRSS}`);
+    return;
+  }
+  const only = args.filter((a) => !a.startsWith('--'));
+  const samples = Number(process.env.PWB_BENCH_SAMPLES ?? 32);
+  for (const c of CASES.filter((x) => only.length === 0 || only.includes(x.name))) {
+    await ratio(c, samples);
+    peakRss(c, 8);
+    peakRss(c, 32);
+  }
+}
+
+await main();
