@@ -3,5 +3,10 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `pwb inspect big.onnx | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 const { main } = await import('../main/cli/pwb.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -26,7 +26,7 @@ export type EntropyVariant = 'tensorrt' | 'pytorch-quantization';
 
 export interface EntropyOptions {
   /**
-   * Presets. 'tensorrt' (default): threshold (i+0.5)·W, smoothing ε = 1e-4, first argmin, no zero-bin fix.
+   * Presets. 'tensorrt' (default): threshold (i+0.5)·W, smoothing ε = 1e-4, first argmin, zero-bin fix.
    * 'pytorch-quantization': threshold i·W, no smoothing, last argmin, bins[0] = bins[1] — exactly
    * pytorch-quantization/ModelOpt `_compute_amax_entropy`. Individual options below override the preset.
    */
@@ -50,9 +50,14 @@ export interface EntropyOptions {
 export type ResolvedEntropyOptions = Required<Omit<EntropyOptions, 'variant'>> & { variant: EntropyVariant };
 
 const PRESETS: Record<EntropyVariant, Omit<ResolvedEntropyOptions, 'variant'>> = {
+  // zeroBinFix is on: after ReLU/ReLU6 most values are exact zeros (78 % of a MobileNetV2 block output on
+  // ImageNet), and with that spike in bin 0 every candidate's first level smears it over its neighbours, so the
+  // KL search collapses to the first candidate (amax = 128.5/2048 · max, 15 % saturation) and the INT8 model
+  // agreed with FP32 on 0 % of top-1 predictions. Exact zeros quantize exactly; bins[0] = bins[1] (NVIDIA's
+  // pytorch-quantization) removes them from the decision.
   tensorrt: {
     numBins: 2048, startBin: 128, stride: 1, bits: 8,
-    smoothingEpsilon: 1e-4, zeroBinFix: false, threshold: 'bin-plus-half', tieBreak: 'first',
+    smoothingEpsilon: 1e-4, zeroBinFix: true, threshold: 'bin-plus-half', tieBreak: 'first',
   },
   'pytorch-quantization': {
     numBins: 2048, startBin: 128, stride: 1, bits: 8,

@@ -11,11 +11,15 @@
  * non-finite pairs are counted there; a finite pair outside a window stops the scan *before* it is counted,
  * and its index is returned — the caller grows the grid (a rare, O(bins) step) and calls again from that
  * index. Every compared element therefore costs one pass: five float64 sums, max |error|, three histogram
- * increments.
+ * increments (plus two per-channel sums in the channel-tracking kernels).
  *
- * Element rules are those of metrics.ts: a pair is compared only when both sides are finite (tested once on
- * the float64 difference, which is finite exactly when both sides are); other pairs only bump the per-side
- * NaN/Inf counters.
+ * Three kernels: scanRange (no channel view, or channel runs ≥ 64 elements: the caller adds block sums to the
+ * channel), scanRangeChannelsLast (channel = index mod channels, unrolled like scanRange) and
+ * scanRangeByChannel (short runs, one pair at a time).
+ *
+ * Element rules are those of metrics.ts: a pair is compared only when both sides are finite (the window tests
+ * reject NaN and ±Infinity; the one-pair loop then tests the float64 difference, which is finite exactly when
+ * both sides are); non-compared pairs only bump the per-side NaN/Inf counters.
  */
 
 /**
@@ -257,6 +261,167 @@ export function scanRangeByChannel(
     position++;
     if (position === inner) {
       position = 0;
+      channel++;
+      if (channel === channels) channel = 0;
+    }
+  }
+  sums[SUM_RR] += sumRR;
+  sums[SUM_CC] += sumCC;
+  sums[SUM_RC] += sumRC;
+  sums[SUM_DD] += sumDD;
+  sums[SUM_AD] += sumAD;
+  sums[MAX_AD] = maxAD;
+  sums[SKIPPED] += skipped;
+  sums[REFERENCE_NAN] += referenceNan;
+  sums[REFERENCE_INF] += referenceInf;
+  sums[CANDIDATE_NAN] += candidateNan;
+  sums[CANDIDATE_INF] += candidateInf;
+  return i;
+}
+
+/**
+ * scanRangeByChannel for channels-last layouts (inner = 1: element i belongs to channel i mod channels),
+ * four pairs per iteration like scanRange while the four stay in one row.
+ */
+export function scanRangeChannelsLast(
+  reference: Float32Array,
+  candidate: Float32Array,
+  start: number,
+  end: number,
+  grid: Float64Array,
+  counts: Int32Array,
+  sums: Float64Array,
+  channels: number,
+  groupOfChannel: Int32Array,
+  groupSquaredError: Float64Array,
+  groupReferenceSquared: Float64Array,
+  groupSkipped: Float64Array,
+): number {
+  const valueScale = grid[GRID_VALUE_SCALE];
+  const valueOffset = grid[GRID_VALUE_OFFSET];
+  const valueLow = grid[GRID_VALUE_LOW];
+  const valueHigh = grid[GRID_VALUE_HIGH];
+  const candidateOffset = grid[GRID_CANDIDATE_OFFSET];
+  const errorScale = grid[GRID_ERROR_SCALE];
+  const errorHigh = grid[GRID_ERROR_HIGH];
+  const errorBase = grid[GRID_ERROR_BASE] | 0;
+  let sumRR = 0;
+  let sumCC = 0;
+  let sumRC = 0;
+  let sumDD = 0;
+  let sumAD = 0;
+  let maxAD = sums[MAX_AD];
+  let skipped = 0;
+  let referenceNan = 0;
+  let referenceInf = 0;
+  let candidateNan = 0;
+  let candidateInf = 0;
+  let channel = start % channels;
+  let i = start;
+  scan: while (i < end) {
+    for (; i + 3 < end && channel + 3 < channels; i += 4, channel += 4) {
+      const r0 = reference[i];
+      const r1 = reference[i + 1];
+      const r2 = reference[i + 2];
+      const r3 = reference[i + 3];
+      const c0 = candidate[i];
+      const c1 = candidate[i + 1];
+      const c2 = candidate[i + 2];
+      const c3 = candidate[i + 3];
+      const d0 = r0 - c0;
+      const d1 = r1 - c1;
+      const d2 = r2 - c2;
+      const d3 = r3 - c3;
+      const a0 = Math.abs(d0);
+      const a1 = Math.abs(d1);
+      const a2 = Math.abs(d2);
+      const a3 = Math.abs(d3);
+      if (
+        !(
+          r0 >= valueLow && r0 < valueHigh && c0 >= valueLow && c0 < valueHigh && a0 < errorHigh &&
+          r1 >= valueLow && r1 < valueHigh && c1 >= valueLow && c1 < valueHigh && a1 < errorHigh &&
+          r2 >= valueLow && r2 < valueHigh && c2 >= valueLow && c2 < valueHigh && a2 < errorHigh &&
+          r3 >= valueLow && r3 < valueHigh && c3 >= valueLow && c3 < valueHigh && a3 < errorHigh
+        )
+      ) {
+        break;
+      }
+      const rr0 = r0 * r0;
+      const rr1 = r1 * r1;
+      const rr2 = r2 * r2;
+      const rr3 = r3 * r3;
+      const dd0 = d0 * d0;
+      const dd1 = d1 * d1;
+      const dd2 = d2 * d2;
+      const dd3 = d3 * d3;
+      sumRR += rr0 + rr1 + (rr2 + rr3);
+      sumCC += c0 * c0 + c1 * c1 + (c2 * c2 + c3 * c3);
+      sumRC += r0 * c0 + r1 * c1 + (r2 * c2 + r3 * c3);
+      sumDD += dd0 + dd1 + (dd2 + dd3);
+      sumAD += a0 + a1 + (a2 + a3);
+      if (a0 > maxAD) maxAD = a0;
+      if (a1 > maxAD) maxAD = a1;
+      if (a2 > maxAD) maxAD = a2;
+      if (a3 > maxAD) maxAD = a3;
+      const g0 = groupOfChannel[channel];
+      const g1 = groupOfChannel[channel + 1];
+      const g2 = groupOfChannel[channel + 2];
+      const g3 = groupOfChannel[channel + 3];
+      groupSquaredError[g0] += dd0;
+      groupSquaredError[g1] += dd1;
+      groupSquaredError[g2] += dd2;
+      groupSquaredError[g3] += dd3;
+      groupReferenceSquared[g0] += rr0;
+      groupReferenceSquared[g1] += rr1;
+      groupReferenceSquared[g2] += rr2;
+      groupReferenceSquared[g3] += rr3;
+      counts[(Math.floor(r0 * valueScale) - valueOffset) | 0] += 1;
+      counts[(Math.floor(r1 * valueScale) - valueOffset) | 0] += 1;
+      counts[(Math.floor(r2 * valueScale) - valueOffset) | 0] += 1;
+      counts[(Math.floor(r3 * valueScale) - valueOffset) | 0] += 1;
+      counts[(Math.floor(c0 * valueScale) - candidateOffset) | 0] += 1;
+      counts[(Math.floor(c1 * valueScale) - candidateOffset) | 0] += 1;
+      counts[(Math.floor(c2 * valueScale) - candidateOffset) | 0] += 1;
+      counts[(Math.floor(c3 * valueScale) - candidateOffset) | 0] += 1;
+      counts[((a0 * errorScale) | 0) + errorBase] += 1;
+      counts[((a1 * errorScale) | 0) + errorBase] += 1;
+      counts[((a2 * errorScale) | 0) + errorBase] += 1;
+      counts[((a3 * errorScale) | 0) + errorBase] += 1;
+    }
+    // The fast loop leaves `channel` at most `channels` (a row ended exactly): wrap it.
+    if (channel === channels) channel = 0;
+    // One pair at a time through the group that failed, a row end, or the last < 4 pairs.
+    const stop = i + 4 < end ? i + 4 : end;
+    for (; i < stop; i++) {
+      const r = reference[i];
+      const c = candidate[i];
+      const d = r - c;
+      const a = Math.abs(d);
+      const group = groupOfChannel[channel];
+      if (r >= valueLow && r < valueHigh && c >= valueLow && c < valueHigh && a < errorHigh) {
+        const rr = r * r;
+        const dd = d * d;
+        sumRR += rr;
+        sumCC += c * c;
+        sumRC += r * c;
+        sumDD += dd;
+        sumAD += a;
+        if (a > maxAD) maxAD = a;
+        groupSquaredError[group] += dd;
+        groupReferenceSquared[group] += rr;
+        counts[(Math.floor(r * valueScale) - valueOffset) | 0] += 1;
+        counts[(Math.floor(c * valueScale) - candidateOffset) | 0] += 1;
+        counts[((a * errorScale) | 0) + errorBase] += 1;
+      } else if (d - d !== 0) {
+        skipped++;
+        groupSkipped[group] += 1;
+        if (r !== r) referenceNan++;
+        else if (r - r !== 0) referenceInf++;
+        if (c !== c) candidateNan++;
+        else if (c - c !== 0) candidateInf++;
+      } else {
+        break scan;
+      }
       channel++;
       if (channel === channels) channel = 0;
     }

@@ -5,10 +5,18 @@
  * values). Definitions and edge cases are those of `metrics.ts`: pairs where either side is NaN/±Infinity are
  * counted per side and excluded from every other metric, the value histograms and the per-channel view.
  *
- * What `update` does per element, in one pass: the float64 sums of metrics.ts, max |error|, the two value
- * histograms (reference and candidate on shared edges), the |error| histogram for p99AbsError and, when a
- * channel axis is given, per-channel error energies. Sums are formed per block (a channel's contiguous run, or
- * 4096 elements without a channel axis) and then added to the totals, which keeps float64 rounding small.
+ * What `update` does per element, in one pass (error-scan-kernel.ts): the float64 sums of metrics.ts, max
+ * |error|, the two value histograms (reference and candidate on shared edges), the |error| histogram for
+ * p99AbsError and, when a channel axis is given, per-channel error energies. Sums are formed per block (at most
+ * 4096 elements, never straddling a channel run) and then added to the totals (two-level summation keeps
+ * float64 rounding small; results equal a one-shot sum over the concatenation to ~1e−12 relative, counts,
+ * maxAbsError and histograms exactly).
+ *
+ * Value histograms (dyadic-histogram.ts): the range is not known in advance; bins are powers of two wide and
+ * aligned to multiples of their width, the grid grows by doubling (merging bin pairs) and re-centring, so
+ * every count stays exact for the final edges, and the final width is the smallest power of two that holds
+ * all values seen — the same grid as starting from the first sample's min/max, without a min/max pre-pass.
+ * Only the occupied bins are returned (≤ histogramBins).
  *
  * p99AbsError is estimated from the |error| histogram (see dyadic-histogram.ts): it reports the upper edge of
  * the bin that holds the nearest-rank 99th percentile, capped at the exact maxAbsError, so
@@ -44,6 +52,7 @@ import {
   SUM_RR,
   scanRange,
   scanRangeByChannel,
+  scanRangeChannelsLast,
 } from './error-scan-kernel';
 import {
   errorMetricsFromSums,
@@ -87,9 +96,12 @@ export interface PerChannelError {
    * [ceil(g·channelCount/groupCount), ceil((g+1)·channelCount/groupCount)) — see `channelGroupRange`.
    */
   bucketed: boolean;
-  /** ‖ref−cand‖₂/‖ref‖₂ per channel (group); +Infinity for a channel whose reference is all zero but error is not. */
+  /**
+   * ‖ref−cand‖₂/‖ref‖₂ per channel (group), pooled over samples and over the other axes; +Infinity for a
+   * channel whose reference is all zero but whose error is not; NaN when no pair of the channel was compared.
+   */
   relL2Error: number[];
-  /** Mean squared error per channel (group), in squared tensor units. */
+  /** Mean squared error per channel (group), in squared tensor units; NaN when nothing was compared. */
   mse: number[];
 }
 
@@ -182,17 +194,24 @@ export class LayerErrorAccumulator {
     const block = this.block;
 
     if (layout !== null && layout.inner < RUN_KERNEL_MIN_INNER) {
-      // Short channel runs (e.g. channels-last): the per-element channel kernel.
+      // Short channel runs (channels-last, or small spatial extents): kernels that track the channel per element.
       for (let start = 0; start < n; start += SUMMATION_BLOCK) {
         const end = start + SUMMATION_BLOCK < n ? start + SUMMATION_BLOCK : n;
         this.beginBlock();
         let i = start;
         for (;;) {
-          i = scanRangeByChannel(
-            reference, candidate, i, end, this.grid, this.pendingCounts, block,
-            layout.inner, layout.channels, this.groupOfChannel,
-            this.groupSquaredError, this.groupReferenceSquared, this.groupSkipped,
-          );
+          i =
+            layout.inner === 1
+              ? scanRangeChannelsLast(
+                  reference, candidate, i, end, this.grid, this.pendingCounts, block,
+                  layout.channels, this.groupOfChannel,
+                  this.groupSquaredError, this.groupReferenceSquared, this.groupSkipped,
+                )
+              : scanRangeByChannel(
+                  reference, candidate, i, end, this.grid, this.pendingCounts, block,
+                  layout.inner, layout.channels, this.groupOfChannel,
+                  this.groupSquaredError, this.groupReferenceSquared, this.groupSkipped,
+                );
           if (i >= end) break;
           this.makeRoom(reference[i], candidate[i]);
         }

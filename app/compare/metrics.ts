@@ -303,7 +303,7 @@ export function infCount(values: Float32Array): number {
   return count;
 }
 
-/** All metrics of one pair in one pass plus an exact percentile (allocates like p99AbsError). */
+/** All metrics of one pair: one pass for the sums, one for the exact percentile (allocates like p99AbsError). */
 export function compareTensors(reference: Float32Array, candidate: Float32Array): ErrorMetrics {
   const sums = accumulateErrorSums(reference, candidate);
   return errorMetricsFromSums(sums, p99AbsError(reference, candidate));

@@ -19,12 +19,16 @@ export interface HistogramData {
 /** Error of a reduced-precision tensor against its FP32 reference, pooled over all compared samples. */
 export interface ErrorMetrics {
   cosineSimilarity: number | null;
-  /** 10·log10(Σref² / Σ(ref−cand)²); null when the error is exactly zero (infinite SQNR). */
+  /**
+   * 10·log10(Σref² / Σ(ref−cand)²). null when infinite: +∞ when the error is exactly zero (mse = 0), −∞ when the
+   * reference is all zero and the error is not (mse > 0).
+   */
   sqnrDb: number | null;
   mse: number;
   maxAbsError: number;
   meanAbsError: number;
   p99AbsError: number;
+  /** ‖ref−cand‖₂/‖ref‖₂; null when the reference is all zero and the error is not (+∞). */
   relL2Error: number | null;
   referenceNanCount: number;
   referenceInfCount: number;

@@ -54,6 +54,9 @@ export function dequantizeConstant(values: TensorProto, scale: TensorProto, zero
   return float32Tensor(name, [...values.dims], out);
 }
 
+/** Ops that only move or reshape data: quantization commutes with them (per-tensor scales; Transpose also per-axis). */
+const MOVEMENT = new Set(['Transpose', 'Squeeze', 'Unsqueeze', 'Reshape', 'Flatten', 'Identity']);
+
 export function deriveFloatTwin(model: ModelProto, graph: Graph): FloatTwin {
   const nodes = graph.proto.node;
   const rename = new Map<string, string>();
@@ -64,47 +67,100 @@ export function deriveFloatTwin(model: ModelProto, graph: Graph): FloatTwin {
   let removedPairs = 0;
   let foldedConstants = 0;
   const outputs = new Set(graph.proto.output.map((o) => o.name));
+  const consumersOf = (name: string) => (graph.values.get(name)?.consumers ?? []).map((i) => nodes[i]);
+  const producerOf = (name: string) => {
+    const p = graph.values.get(name)?.producer;
+    return p === undefined ? undefined : nodes[p];
+  };
+  const isMovement = (n: NodeProto) => MOVEMENT.has(n.opType) && (n.domain === '' || n.domain === 'ai.onnx');
+  const perm = (n: NodeProto) => n.attribute.find((a) => a.name === 'perm')?.ints?.map(Number);
+  /** The DQ output is no longer produced: its readers read `source` instead (or an Identity keeps a graph output). */
+  const bypass = (dq: NodeProto, source: string) => {
+    if (outputs.has(dq.output[0])) {
+      replacement.set(dq, { input: [source], output: [dq.output[0]], name: `${dq.name || dq.output[0]}_float_twin`, opType: 'Identity', domain: '', attribute: [] });
+    } else {
+      drop.add(dq);
+      rename.set(dq.output[0], source);
+    }
+  };
 
+  // Constant weights/biases: DQ(C) or DQ(Transpose/Reshape…(C)) → float initializer (the movement ops stay, now on floats).
   for (const node of nodes) {
     if (!isQdq(node, 'DequantizeLinear')) continue;
-    const source = graph.constantTensor(node.input[0]);
-    if (!source) continue;
     const scale = graph.constantTensor(node.input[1]);
     if (!scale) continue;
     const zeroPoint = node.input[2] ? graph.constantTensor(node.input[2]) : undefined;
-    added.push(dequantizeConstant(source, scale, zeroPoint, attrInt(node, 'axis', 1), node.output[0]));
-    drop.add(node);
+    const chain: NodeProto[] = [];
+    let name = node.input[0];
+    let axis = attrInt(node, 'axis', 1);
+    let constant = graph.constantTensor(name);
+    while (!constant) {
+      const producer = producerOf(name);
+      if (!producer || !isMovement(producer) || consumersOf(name).length !== 1) break;
+      if (scale.dims.length > 0 && scale.dims.some((d) => d > 1)) {
+        const p = producer.opType === 'Transpose' ? perm(producer) : undefined;
+        if (!p) break; // per-axis scales survive only a Transpose (axis maps through perm)
+        axis = p[axis < 0 ? axis + p.length : axis];
+      }
+      chain.unshift(producer);
+      name = producer.input[0];
+      constant = graph.constantTensor(name);
+    }
+    if (!constant) continue;
+    if (chain.length === 0) {
+      added.push(dequantizeConstant(constant, scale, zeroPoint, axis, node.output[0]));
+      drop.add(node);
+    } else {
+      const floatName = `${name}__float_twin`;
+      added.push(dequantizeConstant(constant, scale, zeroPoint, axis, floatName));
+      replacement.set(chain[0], { ...chain[0], input: [floatName, ...chain[0].input.slice(1)] });
+      bypass(node, chain[chain.length - 1].output[0]);
+    }
     foldedConstants++;
   }
 
+  // Activations: Q → (movement ops) → DQ on every path out of Q → the float tensor flows again.
   for (const node of nodes) {
     if (!isQdq(node, 'QuantizeLinear')) continue;
-    const quantized = graph.values.get(node.output[0]);
-    if (!quantized || quantized.consumers.length === 0) continue;
-    const consumers = quantized.consumers.map((i) => nodes[i]);
-    if (!consumers.every((c) => isQdq(c, 'DequantizeLinear') && c.input[0] === node.output[0])) continue;
-    const floatInput = node.input[0];
+    const paths: { chain: NodeProto[]; dq: NodeProto }[] = [];
     const scale = graph.constantTensor(node.input[1]);
+    const perTensor = !scale || scale.dims.every((d) => d === 1);
+    let ok = consumersOf(node.output[0]).length > 0;
+    for (const first of consumersOf(node.output[0])) {
+      const chain: NodeProto[] = [];
+      let current = first;
+      while (ok && !isQdq(current, 'DequantizeLinear')) {
+        const next = consumersOf(current.output[0]);
+        if (!isMovement(current) || !perTensor || next.length !== 1 || chain.length > 8) ok = false;
+        else {
+          chain.push(current);
+          current = next[0];
+        }
+      }
+      if (!ok) break;
+      paths.push({ chain, dq: current });
+    }
+    if (!ok) continue;
     const zeroPoint = node.input[2] ? graph.constantTensor(node.input[2]) : undefined;
     activations.push({
-      tensor: floatInput,
+      tensor: node.input[0],
       scale: scale ? tensorToFloat32(scale)[0] : NaN,
       zeroPoint: zeroPoint ? tensorToFloat32(zeroPoint)[0] : 0,
       quantizedType: zeroPoint?.dataType ?? DataType.UINT8,
     });
     drop.add(node);
-    for (const dq of consumers) {
+    rename.set(node.output[0], node.input[0]);
+    for (const { chain, dq } of paths) {
       removedPairs++;
-      if (outputs.has(dq.output[0])) {
-        replacement.set(dq, { input: [floatInput], output: [dq.output[0]], name: `${dq.name || dq.output[0]}_float_twin`, opType: 'Identity', domain: '', attribute: [] });
-      } else {
-        drop.add(dq);
-        rename.set(dq.output[0], floatInput);
-      }
+      bypass(dq, chain.length > 0 ? chain[chain.length - 1].output[0] : node.input[0]);
     }
   }
 
-  const resolve = (name: string) => rename.get(name) ?? name;
+  const resolve = (name: string): string => {
+    let current = name;
+    for (let hops = 0; rename.has(current) && hops < 64; hops++) current = rename.get(current)!;
+    return current;
+  };
   const renameInGraph = (g: ModelProto['graph']): ModelProto['graph'] => ({
     ...g,
     node: g.node.map((n) => ({

@@ -68,7 +68,7 @@ export function preprocessFromFlags(flags: DataFlags): Partial<PreprocessSpec> {
   return spec;
 }
 
-function sourceFor(pathText: string, flags: DataFlags, limit: number | undefined, flag: string): SampleSourceOptions {
+function sourceFor(pathText: string, flags: DataFlags, limit: number | undefined, flag: string, labels?: string): SampleSourceOptions {
   let stat;
   try {
     stat = statSync(pathText);
@@ -83,7 +83,7 @@ function sourceFor(pathText: string, flags: DataFlags, limit: number | undefined
   const names = readdirSync(pathText);
   if (names.some((n) => n.endsWith('.npz'))) return { kind: 'npz', path: pathText, limit };
   if (names.some((n) => n.endsWith('.npy'))) return { kind: 'npy', path: pathText, limit };
-  return { kind: 'images', dir: pathText, limit, labels: flags.labels, preprocess: preprocessFromFlags(flags), preprocessFile: flags.preprocess };
+  return { kind: 'images', dir: pathText, limit, labels, preprocess: preprocessFromFlags(flags), preprocessFile: flags.preprocess };
 }
 
 export function dataSourcesFromFlags(flags: DataFlags): { calibration?: SampleSourceOptions; evaluation?: SampleSourceOptions } {
@@ -96,6 +96,11 @@ export function dataSourcesFromFlags(flags: DataFlags): { calibration?: SampleSo
     const count = positiveInt('random', flags.random)!;
     calibration = { kind: 'random', count, seed: flags.seed !== undefined ? Number(flags.seed) : 0 };
   }
-  const evaluation = flags['eval-data'] ? sourceFor(flags['eval-data'], flags, evalLimit, 'eval-data') : calibration && evalLimit ? { ...calibration, limit: evalLimit } as SampleSourceOptions : undefined;
+  // Labels belong to the data the models are compared on: --eval-data, or the calibration data when it doubles as it.
+  let evaluation: SampleSourceOptions | undefined;
+  if (flags['eval-data']) evaluation = sourceFor(flags['eval-data'], flags, evalLimit, 'eval-data', flags.labels);
+  else if (calibration && (evalLimit || flags.labels)) {
+    evaluation = calibration.kind === 'images' ? { ...calibration, labels: flags.labels, limit: evalLimit ?? calibration.limit } : { ...calibration, limit: evalLimit ?? calibration.limit };
+  }
   return { calibration, evaluation };
 }

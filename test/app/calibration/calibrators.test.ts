@@ -142,7 +142,7 @@ test('entropy through computeAmax records its variant and parameters and clips o
   assert.equal(p.smoothingEpsilon, 1e-4);
   assert.equal(p.threshold, '(i + 0.5) * binWidth');
   assert.equal(p.tieBreak, 'first');
-  assert.equal(p.zeroBinFix, 'off');
+  assert.equal(p.zeroBinFix, 'bins[0] = bins[1]');
   assert.equal(p.binWidth, stats.absMax / 2048);
   assert.equal(result.amax, (Number(p.chosenBin) + 0.5) * Number(p.binWidth));
   // Gaussian core (σ = 1) with rare ±40 outliers: the threshold lands in the core's tail, far below absMax.

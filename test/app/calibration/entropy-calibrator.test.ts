@@ -121,11 +121,15 @@ test('matches pytorch-quantization _compute_amax_entropy (numpy/scipy) on fixed 
     assert.equal(pq.chosenBin, pqBin, name);
     assert.equal(pq.amax, pqBin, `${name}: pytorch-quantization returns edges[i]`);
     assert.ok(close(pq.divergence, pqKl, 1e-9), `${name}: ${pq.divergence} vs ${pqKl}`);
-    const trt = entropyAmaxFromHistogram(hist, 1, { variant: 'tensorrt' });
+    // The expected tensorrt-variant numbers are for the search without the zero-bin fix (the default has it).
+    const trt = entropyAmaxFromHistogram(hist, 1, { variant: 'tensorrt', zeroBinFix: false });
     assert.equal(trt.chosenBin, trtBin, name);
     assert.equal(trt.amax, trtBin + 0.5, `${name}: tensorrt threshold is (i + 0.5)·W`);
     assert.ok(close(trt.divergence, trtKl, 1e-9), `${name}: ${trt.divergence} vs ${trtKl}`);
   }
+  // H1 has a spike of exact zeros (post-ReLU): without the fix the search collapses to the first candidate (128);
+  // the default (zero-bin fix on) chooses as NVIDIA's pytorch-quantization does.
+  assert.equal(entropyAmaxFromHistogram(H1, 1).chosenBin, 192);
 });
 
 test('optimized search equals the straightforward reference on random histograms (both variants, strides, holes)', () => {
@@ -161,8 +165,8 @@ test('tie-breaking: equal KL at every candidate; first picks the smallest i, las
   // bin), so every KL is exactly 0 and only the tie-break decides.
   const hist = new Array<number>(300).fill(0);
   hist[0] = 1000;
-  const first = entropyAmaxFromHistogram(hist, 1, { smoothingEpsilon: 0, tieBreak: 'first', threshold: 'bin-edge' });
-  const last = entropyAmaxFromHistogram(hist, 1, { smoothingEpsilon: 0, tieBreak: 'last', threshold: 'bin-edge' });
+  const first = entropyAmaxFromHistogram(hist, 1, { smoothingEpsilon: 0, tieBreak: 'first', threshold: 'bin-edge', zeroBinFix: false });
+  const last = entropyAmaxFromHistogram(hist, 1, { smoothingEpsilon: 0, tieBreak: 'last', threshold: 'bin-edge', zeroBinFix: false });
   assert.ok(Array.from(first.divergences).every((d) => d === 0));
   assert.equal(first.chosenBin, 128);
   assert.equal(last.chosenBin, 300);

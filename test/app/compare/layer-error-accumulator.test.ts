@@ -355,7 +355,13 @@ describe('LayerErrorAccumulator: per-channel error', () => {
 
   it('axis 0 and random data: per-channel values equal brute force over each channel slice', () => {
     const random = seededRandom(31);
-    for (const [dims, axis] of [[[5, 7, 9], 0], [[3, 70, 100], 1], [[4, 6, 3], 2], [[2, 3, 65], -2]] as const) {
+    // channels-last with channel counts that are and are not multiples of 4, rows that straddle the 4096-element
+    // blocks, short and long channel runs, first/middle axes
+    const layouts = [
+      [[5, 7, 9], 0], [[3, 70, 100], 1], [[4, 6, 3], 2], [[2, 3, 65], -2], [[3, 50, 8], -1], [[2, 700, 12], 2],
+      [[3, 3000], 1], [[2, 1500, 7], -1], [[6, 5, 4, 13], 1],
+    ] as const;
+    for (const [dims, axis] of layouts) {
       const n = dims.reduce((a, b) => a * b, 1);
       const [ref, cand] = randomSample(random, n, 1, 0, 0.01);
       const acc = new LayerErrorAccumulator({ channelAxis: axis });
