@@ -2,8 +2,8 @@
  * `npm run bench`: analysis cost against bare ONNX Runtime inference, measured in the same run.
  *   ratio <model> <analysis time ÷ time of the same number of bare FP32 + INT8 inferences>
  *   rss <model> <samples> <peak MB>            (analysis in a fresh process, for 8 and 32 samples)
- * Bare inference: default ORT session options, inputs already in memory, the original model for FP32 and the
- * same Q/DQ model the analysis builds (without captured outputs) for INT8. The analysis time includes
+ * Bare inference: ORT session defaults, inputs already in memory, the original model for FP32 and the same Q/DQ
+ * model the analysis builds (without captured outputs, Q/DQ fusion off as in the analysis) for INT8. The analysis time includes
  * decoding the images, calibration, both variants, every metric and the report.
  */
 import { spawnSync } from 'node:child_process';
@@ -57,7 +57,12 @@ async function bareInferenceMs(options: AnalyzeOptions): Promise<number> {
   const { resolved } = resolvePlan(defaultPlan('int8'), loaded.layers);
   // Any positive range gives the same graph and the same amount of work as the calibrated one.
   const int8 = materializePlan(loaded.proto, loaded.graph, resolved, () => 4).model;
-  const sessions = [await ort.InferenceSession.create(loaded.bytes), await ort.InferenceSession.create(encodeModel(int8))];
+  // INT8 keeps its Q/DQ as written (ORT's default QDQ fusion builds an invalid graph for opset < 13 models, see
+  // ort-runner.ts); FP32 gets ORT's defaults.
+  const sessions = [
+    await ort.InferenceSession.create(loaded.bytes, { logSeverityLevel: 3 }),
+    await ort.InferenceSession.create(encodeModel(int8), { logSeverityLevel: 3, extra: { session: { disable_quant_qdq: '1' } } }),
+  ];
   const feeds = samples.map((s) => Object.fromEntries(Object.entries(s.feeds).map(([k, t]) => [k, new ort.Tensor(t.dataType as ort.Tensor.Type, t.data as ort.Tensor.DataType, t.dims)])));
   for (const session of sessions) await session.run(feeds[0]); // warm-up, not timed (the analysis pays its own)
   const start = performance.now();
@@ -69,12 +74,17 @@ async function bareInferenceMs(options: AnalyzeOptions): Promise<number> {
 
 async function ratio(c: BenchCase, samples: number): Promise<void> {
   const options = c.options(samples);
-  const bare = await bareInferenceMs(options);
+  // This VM's speed drifts by up to 2× over minutes: bare inference is timed before and after the analysis and
+  // the mean is the denominator.
+  const bareBefore = await bareInferenceMs(options);
   const start = performance.now();
   const report = await analyzeModel(options);
   const analysis = performance.now() - start;
+  const bareAfter = await bareInferenceMs(options);
+  const bare = (bareBefore + bareAfter) / 2;
   console.log(`ratio ${c.name} ${(analysis / bare).toFixed(2)}`);
-  console.error(`  ${c.name}: ${samples} samples, analysis ${(analysis / 1000).toFixed(1)} s (calibration ${(report.timingsMs.calibration / 1000).toFixed(1)} s, comparison ${(report.timingsMs.comparison / 1000).toFixed(1)} s), bare FP32+INT8 ${(bare / 1000).toFixed(1)} s`);
+  console.error(`  ${c.name}: ${samples} samples, analysis ${(analysis / 1000).toFixed(1)} s (calibration ${(report.timingsMs.calibration / 1000).toFixed(1)} s, comparison ${(report.timingsMs.comparison / 1000).toFixed(1)} s), bare FP32+INT8 ${(bareBefore / 1000).toFixed(2)} s before, ${(bareAfter / 1000).toFixed(2)} s after`);
+  console.error(`  breakdown (s): ${Object.entries(report.timingsMs.breakdown).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}`);
 }
 
 function peakRss(c: BenchCase, samples: number): void {

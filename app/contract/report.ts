@@ -122,6 +122,13 @@ export interface AnalysisReport {
   layers: LayerReport[];
   outputs: OutputReport[];
   classification: ClassificationReport | null;
-  timingsMs: { load: number; calibration: number; comparison: number; total: number };
+  timingsMs: {
+    load: number;
+    calibration: number;
+    comparison: number;
+    total: number;
+    /** Where the time went (ms): data loading, inference per variant, statistics, metrics, session creation. */
+    breakdown: Record<string, number>;
+  };
   warnings: string[];
 }

@@ -12,8 +12,6 @@ import { ActivationStatistics } from '../../app/calibration/activation-statistic
 import { parseCalibrationCache, matchCacheToModel } from '../../app/calibration/calibration-cache';
 import { computeAmax } from '../../app/calibration/calibrators';
 import { ClassificationAccumulator } from '../../app/compare/classification';
-import { LayerErrorAccumulator } from '../../app/compare/layer-error-accumulator';
-import { SaturationCounter } from '../../app/compare/saturation';
 import {
   REPORT_SCHEMA,
   REPORT_VERSION,
@@ -28,12 +26,14 @@ import { summarizeModel } from '../../app/model/graph';
 import type { Layer } from '../../app/precision/layers';
 import { materializePlan } from '../../app/precision/materialize';
 import { defaultPlan, resolvePlan, type CalibratorName, type Precision, type PrecisionPlan } from '../../app/precision/plan';
+import { ReplayableSampleSource } from '../data/sample-cache';
 import { openSampleSource } from '../data/sample-sources';
 import type { SampleSourceOptions } from '../data/sample-sources';
 import type { Sample } from '../data/types';
 import { loadModel } from '../io/model-file';
 import { resolveInputSpecs } from './input-specs';
 import { OrtRunner, type RunnerOutput } from './ort-runner';
+import { MetricsPool } from './metrics-pool';
 import { layerMetricsToReport } from './metrics-report';
 
 export interface AnalysisProgress {
@@ -70,14 +70,42 @@ function outputChannelAxis(layer: Pick<Layer, 'opType'> | undefined, dims: reado
   return rank >= 4 ? 1 : rank - 1;
 }
 
-async function* take(source: { samples(): AsyncIterable<Sample> }): AsyncGenerator<Sample> {
-  yield* source.samples();
+/** Where analysis time goes, in ms (reported so users and the benchmark can see the split). */
+export type TimeBreakdown = {
+  dataLoading: number;
+  fp32Inference: number;
+  reducedInference: number;
+  calibrationStatistics: number;
+  comparisonMetrics: number;
+  sessionCreation: number;
+};
+
+/** Iterates a sample source, charging the time spent producing each sample to `breakdown.dataLoading`. */
+async function* take(source: { samples(): AsyncIterable<Sample> }, breakdown: TimeBreakdown): AsyncGenerator<Sample> {
+  const iterator = source.samples()[Symbol.asyncIterator]();
+  for (;;) {
+    const start = performance.now();
+    const next = await iterator.next();
+    breakdown.dataLoading += performance.now() - start;
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+async function timed<T>(breakdown: TimeBreakdown, key: keyof TimeBreakdown, work: () => Promise<T> | T): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    breakdown[key] += performance.now() - start;
+  }
 }
 
 export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisReport> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
   const warnings: string[] = [];
+  const breakdown: TimeBreakdown = { dataLoading: 0, fp32Inference: 0, reducedInference: 0, calibrationStatistics: 0, comparisonMetrics: 0, sessionCreation: 0 };
   progress({ phase: 'load', done: 0, total: 1 });
 
   const loaded = await loadModel(options.modelPath);
@@ -89,6 +117,8 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRep
   if (unmatchedIds.length > 0) warnings.push(`${unmatchedIds.length} plan entries match no layer of this model: ${unmatchedIds.slice(0, 5).join(', ')}`);
   if (layers.length === 0) warnings.push('no reduced-precision layers found (no Conv/Gemm/MatMul/residual Add/pooling)');
   const loadMs = performance.now() - started;
+  // Sessions that return many intermediate tensors: see RunnerOptions for why 'extended' and reused buffers.
+  const capturing = { threads: options.threads, optimization: 'extended' as const, reuseOutputBuffers: false };
 
   // ---- calibration ---------------------------------------------------------------------------------------
   const int8Layers = resolved.filter((r) => r.precision === 'int8');
@@ -134,6 +164,8 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRep
 
   const toCalibrate = activationRequests.filter((r) => !amax.has(captureOutputName(r)));
   const statistics = new Map<string, ActivationStatistics>();
+  let replay: ReplayableSampleSource | undefined;
+  try {
   let calibrationDescription = { description: 'none', samples: 0 };
   let calibrationParameters: Record<string, number | string> = {};
   const calibrationStart = performance.now();
@@ -145,29 +177,43 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRep
         `${toCalibrate.length} activation tensors need calibration; give --calib-data, --random N or a --calib-cache that covers them`,
       );
     }
-    const source = await openSampleSource(options.calibration, inputSpecs);
+    const opened = await openSampleSource(options.calibration, inputSpecs);
+    // Compared on the calibration data too: decode once, replay the preprocessed inputs from a temp file.
+    replay = options.evaluation ? undefined : new ReplayableSampleSource(opened);
+    const source = replay ?? opened;
     calibrationDescription = { description: source.description, samples: source.count };
     const captured = withCapturedOutputs(proto, toCalibrate);
-    const runner = await OrtRunner.create(captured.model, `${options.modelPath} (FP32 calibration)`, { threads: options.threads });
+    const runner = await timed(breakdown, 'sessionCreation', () => OrtRunner.create(captured.model, `${options.modelPath} (FP32 calibration)`, capturing));
     const fetch = toCalibrate.map((r) => captured.outputs.get(captureOutputName(r))!);
-    for (const request of toCalibrate) statistics.set(captureOutputName(request), new ActivationStatistics());
+    const calibrationPool = new MetricsPool();
     let done = 0;
     try {
-      for await (const sample of take(source)) {
-        const outputs = await runner.run(sample.feeds, fetch);
+      for await (const sample of take(source, breakdown)) {
+        const outputs = await timed(breakdown, 'fp32Inference', () => runner.run(sample.feeds, fetch));
+        const statsStart = performance.now();
+        const sent = new Set<Float32Array>();
         toCalibrate.forEach((request, i) => {
           const output = outputs.get(fetch[i]);
-          if (output && output.data.length > 0) statistics.get(captureOutputName(request))!.update(output.data);
+          if (!output || output.data.length === 0) return;
+          // Two requests can name the same output (an outer tensor read in two subgraphs): copy the second.
+          calibrationPool.calibrate(captureOutputName(request), sent.has(output.data) ? output.data.slice() : output.data);
+          sent.add(output.data);
         });
+        await calibrationPool.endSample();
+        breakdown.calibrationStatistics += performance.now() - statsStart;
         progress({ phase: 'calibrate', done: ++done, total: source.count });
       }
+      const waitStart = performance.now();
+      for (const [key, stats] of (await calibrationPool.results()).statistics) statistics.set(key, stats);
+      breakdown.calibrationStatistics += performance.now() - waitStart;
     } finally {
+      await calibrationPool.close();
       await runner.release();
     }
     for (const request of toCalibrate) {
       const key = captureOutputName(request);
-      const stats = statistics.get(key)!;
-      if (stats.count === 0) {
+      const stats = statistics.get(key);
+      if (!stats || stats.count === 0) {
         warnings.push(`tensor '${request.tensor}'${request.graphPath ? ` in ${request.graphPath}` : ''} was never computed on the calibration data (branch not taken?); its layers stay FP32`);
         continue;
       }
@@ -194,24 +240,23 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRep
 
   const reference = withCapturedOutputs(proto, layerRequests);
   const reduced = withCapturedOutputs(materialized.model, [...layerRequests, ...saturationRequests]);
-  const referenceRunner = await OrtRunner.create(reference.model, `${options.modelPath} (FP32)`, { threads: options.threads });
+  const sessionStart = performance.now();
+  const referenceRunner = await OrtRunner.create(reference.model, `${options.modelPath} (FP32)`, capturing);
   let reducedRunner: OrtRunner;
   try {
-    reducedRunner = await OrtRunner.create(reduced.model, `${options.modelPath} (${options.precision.toUpperCase()} emulation)`, { threads: options.threads });
+    reducedRunner = await OrtRunner.create(reduced.model, `${options.modelPath} (${options.precision.toUpperCase()} emulation)`, capturing);
   } catch (error) {
     await referenceRunner.release();
     throw error;
   }
+  breakdown.sessionCreation += performance.now() - sessionStart;
   const layerFetch = layerRequests.map((r) => reference.outputs.get(captureOutputName(r))!);
   const referenceFetch = [...new Set([...modelOutputs, ...layerFetch])];
   const saturationFetch = saturationRequests.map((r) => reduced.outputs.get(captureOutputName(r))!);
   const reducedFetch = [...new Set([...modelOutputs, ...layerRequests.map((r) => reduced.outputs.get(captureOutputName(r))!), ...saturationFetch])];
 
-  const layerAccumulators = new Map<string, LayerErrorAccumulator>();
   const layerDims = new Map<string, number[]>();
-  const outputAccumulators = new Map<string, LayerErrorAccumulator>();
   const outputDims = new Map<string, number[]>();
-  const saturation = new Map<string, SaturationCounter>();
   const scaleByActivation = new Map(materialized.activations.map((a) => [captureOutputName(a), a.scale]));
   const layerByOutput = new Map(layers.map((l) => [captureOutputName({ graphPath: l.graphPath, tensor: l.output }), l]));
 
@@ -222,56 +267,71 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRep
 
   const evaluationOptions = options.evaluation ?? options.calibration;
   if (!evaluationOptions) throw new WorkbenchError('cli', 'EVAL_DATA_REQUIRED', 'no data to compare on: give --calib-data, --eval-data or --random N');
-  const evaluation = await openSampleSource(evaluationOptions, inputSpecs);
+  const evaluation = replay?.isRecorded ? replay : await openSampleSource(evaluationOptions, inputSpecs);
   const compareStart = performance.now();
-  const accumulate = (store: Map<string, LayerErrorAccumulator>, dimsStore: Map<string, number[]>, key: string, layer: Layer | undefined, ref: RunnerOutput, cand: RunnerOutput) => {
-    if (ref.data.length === 0 || cand.data.length === 0) return; // branch not taken in this run
-    if (ref.data.length !== cand.data.length) {
-      warnings.push(`'${key}': FP32 and reduced outputs differ in size (${ref.data.length} vs ${cand.data.length}); skipped`);
-      return;
-    }
-    let acc = store.get(key);
-    if (!acc) {
-      acc = new LayerErrorAccumulator({ channelAxis: outputChannelAxis(layer, ref.dims) });
-      store.set(key, acc);
-      dimsStore.set(key, ref.dims);
-    }
-    acc.update(ref.data, cand.data, ref.dims);
-  };
+  const pool = new MetricsPool();
 
   let compared = 0;
+  let results: Awaited<ReturnType<MetricsPool['results']>>;
   try {
-    for await (const sample of take(evaluation)) {
-      const ref = await referenceRunner.run(sample.feeds, referenceFetch);
-      const cand = await reducedRunner.run(sample.feeds, reducedFetch);
-      layerRequests.forEach((request) => {
-        const key = captureOutputName(request);
-        const r = ref.get(reference.outputs.get(key)!);
-        const c = cand.get(reduced.outputs.get(key)!);
-        if (r && c) accumulate(layerAccumulators, layerDims, key, layerByOutput.get(key), r, c);
-      });
-      for (const name of modelOutputs) {
-        const r = ref.get(name);
-        const c = cand.get(name);
-        if (r && c) accumulate(outputAccumulators, outputDims, name, undefined, r, c);
-        if (classification && r && c && name === modelOutputs[0]) classification.update(r.data, c.data, r.dims, sample.label);
+    for await (const sample of take(evaluation, breakdown)) {
+      const ref = await timed(breakdown, 'fp32Inference', () => referenceRunner.run(sample.feeds, referenceFetch));
+      const cand = await timed(breakdown, 'reducedInference', () => reducedRunner.run(sample.feeds, reducedFetch));
+      const metricsStart = performance.now();
+      if (classification) {
+        const r = ref.get(modelOutputs[0]);
+        const c = cand.get(modelOutputs[0]);
+        if (r && c) classification.update(r.data, c.data, r.dims, sample.label);
       }
-      saturationRequests.forEach((request, i) => {
+      // A tensor can be needed twice (a layer output that is also a model output or another layer's quantized
+      // input): every use but the last gets a copy, the last one transfers the buffer to a worker.
+      const uses = new Map<Float32Array, number>();
+      const use = (a: Float32Array) => uses.set(a, (uses.get(a) ?? 0) + 1);
+      const give = (a: Float32Array) => {
+        const left = uses.get(a)! - 1;
+        uses.set(a, left);
+        return left > 0 ? a.slice() : a;
+      };
+      const pairs: { key: string; layer?: Layer; r: RunnerOutput; c: RunnerOutput; dims: Map<string, number[]> }[] = [];
+      const addPair = (key: string, layer: Layer | undefined, r: RunnerOutput | undefined, c: RunnerOutput | undefined, dims: Map<string, number[]>) => {
+        if (!r || !c || r.data.length === 0 || c.data.length === 0) return; // e.g. an If branch not taken
+        if (r.data.length !== c.data.length) {
+          warnings.push(`'${key}': FP32 and reduced outputs differ in size (${r.data.length} vs ${c.data.length}); skipped`);
+          return;
+        }
+        use(r.data);
+        use(c.data);
+        pairs.push({ key, layer, r, c, dims });
+      };
+      for (const request of layerRequests) {
         const key = captureOutputName(request);
-        const values = cand.get(saturationFetch[i]);
-        if (!values || values.data.length === 0) return;
-        let counter = saturation.get(key);
-        if (!counter) saturation.set(key, (counter = new SaturationCounter()));
-        counter.update(values.data, scaleByActivation.get(key)!);
-      });
+        addPair(key, layerByOutput.get(key), ref.get(reference.outputs.get(key)!), cand.get(reduced.outputs.get(key)!), layerDims);
+      }
+      for (const name of modelOutputs) addPair(`output\u0000${name}`, undefined, ref.get(name), cand.get(name), outputDims);
+      const saturationValues = saturationRequests
+        .map((request, i) => ({ key: captureOutputName(request), values: cand.get(saturationFetch[i]) }))
+        .filter((x): x is { key: string; values: RunnerOutput } => !!x.values && x.values.data.length > 0);
+      saturationValues.forEach((x) => use(x.values.data));
+      for (const { key, layer, r, c, dims } of pairs) {
+        if (!dims.has(key)) dims.set(key, r.dims);
+        pool.compare(key, outputChannelAxis(layer, r.dims), give(r.data), give(c.data), r.dims);
+      }
+      for (const { key, values } of saturationValues) pool.saturation(key, give(values.data), scaleByActivation.get(key)!);
+      await pool.endSample();
+      breakdown.comparisonMetrics += performance.now() - metricsStart;
       progress({ phase: 'compare', done: ++compared, total: evaluation.count });
     }
+    const waitStart = performance.now();
+    results = await pool.results();
+    breakdown.comparisonMetrics += performance.now() - waitStart;
   } finally {
+    await pool.close();
     await referenceRunner.release();
     await reducedRunner.release();
   }
   if (compared === 0) throw new WorkbenchError('data', 'DATA_FOLDER_EMPTY', `${evaluation.description}: no samples to compare on`);
   const comparisonMs = performance.now() - compareStart;
+  const saturation = results.saturation;
 
   // ---- report --------------------------------------------------------------------------------------------
   progress({ phase: 'report', done: 0, total: 1 });
@@ -290,12 +350,12 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRep
       calibrationMin: stats ? stats.min : NaN,
       calibrationMax: stats ? stats.max : NaN,
       histogram: stats ? stats.histogram(256) : null,
-      saturationRate: sat ? sat.result().saturationRate : null,
+      saturationRate: sat ? sat.saturationRate : null,
     };
   };
   const layerReports: LayerReport[] = resolved.map(({ layer, precision }) => {
     const key = captureOutputName({ graphPath: layer.graphPath, tensor: layer.output });
-    const acc = layerAccumulators.get(key);
+    const metrics = results.layers.get(key);
     const weightScales = materialized.weightScales.get(layer.id);
     return {
       id: layer.id,
@@ -315,12 +375,12 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRep
             perChannelAmax: weightScales ? Array.from(weightScales, (s) => s * 127).slice(0, 4096) : [],
           }
         : null,
-      metrics: acc ? layerMetricsToReport(acc) : null,
+      metrics: metrics ? layerMetricsToReport(metrics) : null,
     };
   });
   const outputs = modelOutputs.map((name) => {
-    const acc = outputAccumulators.get(name);
-    return { name, dims: outputDims.get(name) ?? null, metrics: acc ? (layerMetricsToReport(acc) as LayerMetrics) : null };
+    const metrics = results.layers.get(`output\u0000${name}`);
+    return { name, dims: outputDims.get(name) ?? null, metrics: metrics ? layerMetricsToReport(metrics) : null };
   });
 
   return {
@@ -351,7 +411,10 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRep
     layers: layerReports,
     outputs,
     classification: classification ? classification.result() : null,
-    timingsMs: { load: loadMs, calibration: calibrationMs, comparison: comparisonMs, total: performance.now() - started },
+    timingsMs: { load: loadMs, calibration: calibrationMs, comparison: comparisonMs, total: performance.now() - started, breakdown },
     warnings,
   };
+  } finally {
+    replay?.dispose();
+  }
 }

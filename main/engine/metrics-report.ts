@@ -1,11 +1,10 @@
 /** LayerErrorAccumulator results → the report's JSON-safe LayerMetrics (±Infinity → null, as documented). */
 import type { LayerMetrics } from '../../app/contract/report';
-import type { LayerErrorAccumulator } from '../../app/compare/layer-error-accumulator';
+import type { LayerErrorMetrics } from '../../app/compare/layer-error-accumulator';
 
 const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
-export function layerMetricsToReport(accumulator: LayerErrorAccumulator): LayerMetrics {
-  const m = accumulator.result();
+export function layerMetricsToReport(m: LayerErrorMetrics): LayerMetrics {
   return {
     cosineSimilarity: finiteOrNull(m.cosineSimilarity),
     sqnrDb: finiteOrNull(m.sqnrDb),
