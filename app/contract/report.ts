@@ -115,7 +115,21 @@ export interface AnalysisReport {
     evalData: DataDescription;
     inputShapes: Record<string, number[]>;
     qdqDomain: string;
-    calibrationCache: { path: string; format: string; header: string; matched: number; unmatchedInCache: string[]; notCovered: number } | null;
+    /**
+     * entries: scales in the file; namingModelTensors: of those, how many name a tensor of this model; matched: how
+     * many of the tensors this plan quantizes got their scale from the cache; notCovered: quantized tensors the
+     * cache lacks (calibrated from data instead); unmatchedInCache: cache names that are not quantized here.
+     */
+    calibrationCache: {
+      path: string;
+      format: string;
+      header: string;
+      entries: number;
+      namingModelTensors: number;
+      matched: number;
+      unmatchedInCache: string[];
+      notCovered: number;
+    } | null;
     emulation: string;
   };
   plan: PrecisionPlan;

@@ -149,8 +149,12 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRep
         if (request.tensor === entry.tensor) amax.set(captureOutputName(request), { amax: entry.amax, source: 'calibration-cache' });
       }
     }
+    const modelTensors = new Set<string>();
+    for (const g of graph.allGraphs()) for (const name of g.values.keys()) modelTensors.add(name);
     cacheInfo = {
       path: options.calibrationCachePath,
+      entries: cache.entries.length,
+      namingModelTensors: cache.entries.filter((e) => modelTensors.has(e.tensor)).length,
       format: cache.format,
       header: cache.format === 'tensorrt' ? `TRT-${cache.trtVersion}-${cache.algorithm}` : cache.format,
       matched: match.matched.length,

@@ -65,6 +65,10 @@ function summaryLines(report: AnalysisReport): string[] {
     `${report.model.path}: ${report.model.layerCount} layers (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}), ` +
       `calibrated on ${report.settings.calibrationData.samples} samples (${report.settings.calibrator.method}), compared on ${report.settings.evalData.samples}`,
   );
+  const cache = report.settings.calibrationCache;
+  if (cache) {
+    lines.push(`calibration cache ${cache.header}: ${cache.entries} scales, ${cache.namingModelTensors} name tensors of this model, ${cache.matched} used for quantized inputs, ${cache.notCovered} quantized inputs not in the cache`);
+  }
   for (const o of report.outputs) {
     const m = o.metrics;
     lines.push(

@@ -123,3 +123,26 @@ test('silero_vad (LSTM inside If subgraphs): layers in subgraphs are calibrated 
   assert.ok(report.outputs.every((o) => o.metrics));
   console.log(`silero_vad: ${compared.length} subgraph layers compared, ${skipped.length} in the untaken branch; output cosine ${report.outputs[0].metrics!.cosineSimilarity}`);
 });
+
+test('retinaface with its real TensorRT 8.5 calibration cache: scales come from the cache, amax = scale·127', async () => {
+  const cachePath = path.join(sharedData, 'trt/calib-caches/zxm97-retinaface-mnet025-lp_trt8501_entropy2.cache');
+  const report = await analyzeModel({
+    modelPath: sharedModel('retinaface_mnet025_licenseplate.onnx'),
+    precision: 'int8',
+    calibrationCachePath: cachePath,
+    evaluation: { kind: 'images', dir: path.join(sharedData, 'images/lp') },
+  });
+  const cache = report.settings.calibrationCache!;
+  assert.equal(cache.header, 'TRT-8501-EntropyCalibration2');
+  assert.equal(cache.entries, 126);
+  assert.equal(cache.namingModelTensors, 100, 'MANIFEST: 100 of 126 names are tensors of this model');
+  assert.equal(cache.notCovered, 0);
+  assert.equal(report.settings.calibrationData.samples, 0, 'no calibration pass was needed');
+  // The cache line '/body/stage1/stage1.0/stage1.0.2/LeakyRelu_output_0: 3c682a20' → scale 0.0141702 → amax 1.79962.
+  const activation = report.layers.flatMap((l) => l.activations).find((a) => a.tensor === '/body/stage1/stage1.0/stage1.0.2/LeakyRelu_output_0')!;
+  assert.equal(activation.source, 'calibration-cache');
+  const scale = new DataView(new Uint8Array([0x3c, 0x68, 0x2a, 0x20]).buffer).getFloat32(0, false);
+  assert.equal(activation.scale, Math.fround(scale));
+  assert.ok(Math.abs(activation.amax - scale * 127) < 1e-5);
+  assert.ok(report.layers.every((l) => l.metrics), 'every layer compared');
+});
