@@ -29,21 +29,12 @@ export interface RunnerOptions {
    * with its 85 layer outputs captured: 305 ms per run at 'all', 144 ms at 'extended').
    */
   optimization?: 'all' | 'extended';
-  /**
-   * Reuse output buffers between runs (ORT writes straight into them; no allocation or copy per run). The
-   * returned arrays are then only valid until the next run() of this runner.
-   */
-  reuseOutputBuffers?: boolean;
 }
 
 export class OrtRunner {
-  /** Output buffers by name, reused across runs when the output dims stay the same. */
-  private readonly buffers = new Map<string, ort.Tensor>();
-
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly label: string,
-    private readonly reuseBuffers: boolean,
   ) {}
 
   static async create(model: ModelProto | Uint8Array, label: string, options: RunnerOptions = {}): Promise<OrtRunner> {
@@ -59,7 +50,7 @@ export class OrtRunner {
         // exactly "dequantize, compute in float32", the semantics TensorRT's Q/DQ model documents.
         extra: { session: { disable_quant_qdq: '1' } },
       });
-      return new OrtRunner(session, label, options.reuseOutputBuffers ?? false);
+      return new OrtRunner(session, label);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new WorkbenchError('runtime', classifySessionError(message), `${label}: ONNX Runtime cannot load this model: ${message.split('\n')[0]}`, {
@@ -83,31 +74,12 @@ export class OrtRunner {
       ortFeeds[name] = new ort.Tensor(tensor.dataType as ort.Tensor.Type, tensor.data as ort.Tensor.DataType, tensor.dims);
     }
     let results: ort.InferenceSession.ReturnType;
-    const preallocated = this.reuseBuffers && fetch.every((name) => this.buffers.has(name));
     try {
-      if (preallocated) {
-        const fetches: Record<string, ort.Tensor> = {};
-        for (const name of fetch) fetches[name] = this.buffers.get(name)!;
-        try {
-          results = await this.session.run(ortFeeds, fetches);
-        } catch {
-          // Output dims changed (dynamic shapes): allocate afresh and remember the new buffers.
-          this.buffers.clear();
-          results = await this.session.run(ortFeeds, fetch as string[]);
-        }
-      } else {
-        results = await this.session.run(ortFeeds, fetch as string[]);
-      }
+      results = await this.session.run(ortFeeds, fetch as string[]);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const code = /dimension|shape|Got invalid dimensions|data type|type \(/i.test(message) ? 'RUNTIME_INPUT_MISMATCH' : 'RUNTIME_RUN_FAILED';
       throw new WorkbenchError('runtime', code, `${this.label}: inference failed: ${message.split('\n')[0]}`);
-    }
-    if (this.reuseBuffers) {
-      for (const name of fetch) {
-        const tensor = results[name];
-        if (tensor && tensor.type === 'float32' && tensor.data.length > 0) this.buffers.set(name, tensor);
-      }
     }
     const out = new Map<string, RunnerOutput>();
     for (const name of fetch) {

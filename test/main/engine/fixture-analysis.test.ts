@@ -35,3 +35,14 @@ test('the same data gives the same report numbers (deterministic)', async () => 
     b.layers.map((l) => [l.id, l.metrics!.sqnrDb, l.activations.map((x) => x.amax)]),
   );
 });
+
+test('FP32 references from the on-disk store give the same numbers as rerunning FP32; over budget it falls back', async () => {
+  const summary = (r: Awaited<ReturnType<typeof analyzeModel>>) => [r.outputs[0].metrics, r.layers.map((l) => [l.id, l.metrics, l.activations])];
+  const rerun = await analyzeModel({ ...options, precision: 'int8' });
+  const stored = await analyzeModel({ ...options, precision: 'int8', recordReferences: true });
+  assert.deepEqual(summary(stored), summary(rerun));
+  assert.ok(stored.timingsMs.breakdown.referenceStore > 0, 'the store was used');
+  const tiny = await analyzeModel({ ...options, precision: 'int8', recordReferences: true, referenceBudgetBytes: 1000 });
+  assert.ok(tiny.warnings.some((w) => /over the .* budget/.test(w)), tiny.warnings.join('\n'));
+  assert.deepEqual(summary(tiny), summary(rerun));
+});
