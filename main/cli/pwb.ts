@@ -6,11 +6,13 @@ import { parseArgs } from 'node:util';
 import { isWorkbenchError } from '../../app/errors';
 import { analyzeCommand } from './commands/analyze';
 import { inspectCommand } from './commands/inspect';
+import { pinCommand } from './commands/pin';
 
 const USAGE = `pwb — Precision Workbench (ONNX INT8/FP16 vs FP32, layer by layer)
 
 Usage:
   pwb inspect MODEL [--json]
+  pwb pin PLAN.json --layer ID [--layer ID…] --precision int8|fp16|fp32 [--model MODEL]   (or --unpin)
   pwb analyze MODEL --out DIR [--precision int8|fp16]
               [--calib-data DIR|FILE.npz|FILE.npy | --random N [--seed S]] [--calib-samples N]
               [--eval-data DIR|FILE] [--eval-samples N] [--labels FILE.tsv] [--label-offset K]
@@ -54,6 +56,9 @@ const OPTIONS = {
   out: { type: 'string', short: 'o' },
   top: { type: 'string' },
   threads: { type: 'string' },
+  layer: { type: 'string', multiple: true },
+  model: { type: 'string' },
+  unpin: { type: 'boolean' },
 } as const;
 
 export async function main(argv: string[], out: { write(s: string): unknown } = process.stdout, err: { write(s: string): unknown } = process.stderr): Promise<number> {
@@ -71,15 +76,16 @@ export async function main(argv: string[], out: { write(s: string): unknown } = 
       (values.help ? out : err).write(USAGE);
       return values.help ? 0 : 2;
     }
-    if (command !== 'inspect' && command !== 'analyze') {
+    if (command !== 'inspect' && command !== 'analyze' && command !== 'pin') {
       err.write(`pwb: unknown command '${command}'\n\n${USAGE}`);
       return 2;
     }
     if (!modelPath || rest.length > 0) {
-      err.write(`pwb ${command}: expected exactly one MODEL path${rest.length ? ` (got also: ${rest.join(' ')})` : ''}\n`);
+      err.write(`pwb ${command}: expected exactly one ${command === 'pin' ? 'PLAN' : 'MODEL'} path${rest.length ? ` (got also: ${rest.join(' ')})` : ''}\n`);
       return 2;
     }
     if (command === 'inspect') return await inspectCommand(modelPath, { json: !!values.json, out });
+    if (command === 'pin') return await pinCommand(modelPath, values, out);
     return await analyzeCommand(modelPath, values, out, err);
   } catch (error) {
     if (isWorkbenchError(error)) {

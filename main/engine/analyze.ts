@@ -1,11 +1,11 @@
 /**
- * The analysis pipeline: calibrate on FP32, materialize the plan as ONNX, run the reduced-precision model and
- * compare every layer with FP32, reducing each captured tensor to statistics as the samples stream by (one
- * sample's activations in memory at a time; metrics on worker threads).
+ * The analysis pipeline, as a session: open() loads the model and data, calibrates on FP32 and (for sessions kept
+ * for rebuilds) records the FP32 layer outputs in the reference store; build(plan) materializes a plan as ONNX,
+ * runs the reduced-precision model and compares every layer with FP32. A rebuild after a plan change reuses the
+ * calibration statistics and the FP32 references: only the reduced-precision variant is built and run.
  *
- * When the comparison data is the calibration data (the default), each sample costs one FP32 run (capturing the
- * quantized activation tensors for calibration and the layer outputs, which go to the on-disk reference store)
- * and one reduced-precision run. Never every tensor of the graph: only what the report needs.
+ * Never every tensor of the graph: only what the report needs (quantized activation inputs for calibration and
+ * saturation, layer outputs and model outputs for comparison), reduced to statistics as samples stream by.
  */
 import * as ort from 'onnxruntime-node';
 import type { ActivationStatistics } from '../../app/calibration/activation-statistics';
@@ -14,12 +14,14 @@ import { ClassificationAccumulator } from '../../app/compare/classification';
 import { REPORT_SCHEMA, REPORT_VERSION, type AnalysisReport } from '../../app/contract/report';
 import { WorkbenchError } from '../../app/errors';
 import { captureOutputName, type CaptureRequest } from '../../app/model/capture';
-import { summarizeModel } from '../../app/model/graph';
+import { summarizeModel, type Graph } from '../../app/model/graph';
+import type { ModelProto } from '../../app/onnx/proto';
+import type { Layer } from '../../app/precision/layers';
 import { materializePlan } from '../../app/precision/materialize';
 import { defaultPlan, resolvePlan, type CalibratorName, type Precision, type PrecisionPlan } from '../../app/precision/plan';
 import { ReplayableSampleSource } from '../data/sample-cache';
 import { openSampleSource, type SampleSourceOptions } from '../data/sample-sources';
-import type { SampleSource } from '../data/types';
+import type { ModelInputSpec, SampleSource } from '../data/types';
 import { loadModel } from '../io/model-file';
 import { scalesFromCache } from './cache-scales';
 import { runComparisonPass } from './comparison-pass';
@@ -28,7 +30,7 @@ import type { RunnerOptions } from './ort-runner';
 import { runReferencePass } from './reference-pass';
 import { ReferenceStore } from './reference-store';
 import { buildLayerReports, buildOutputReports, type ActivationRange } from './report-builder';
-import { emptyBreakdown } from './timing';
+import { emptyBreakdown, type TimeBreakdown } from './timing';
 
 export interface AnalysisProgress {
   phase: 'load' | 'calibrate' | 'reference' | 'compare' | 'report';
@@ -63,14 +65,13 @@ export interface AnalyzeOptions {
   referenceBudgetBytes?: number;
 }
 
-/** Quantized activation inputs of the INT8 layers without a plan override, one request per tensor. */
-function activationRequestsOf(resolved: ReturnType<typeof resolvePlan>['resolved']): CaptureRequest[] {
+/** Activation inputs of the given layers without a plan override, one request per tensor. */
+function activationRequestsOf(layers: readonly Layer[]): CaptureRequest[] {
   const seen = new Set<string>();
   const requests: CaptureRequest[] = [];
-  for (const r of resolved) {
-    if (r.precision !== 'int8' || r.entry?.activationAmax !== undefined) continue;
-    for (const tensor of r.layer.activationInputs) {
-      const request = { graphPath: r.layer.graphPath, tensor };
+  for (const layer of layers) {
+    for (const tensor of layer.activationInputs) {
+      const request = { graphPath: layer.graphPath, tensor };
       if (!seen.has(captureOutputName(request))) {
         seen.add(captureOutputName(request));
         requests.push(request);
@@ -80,150 +81,255 @@ function activationRequestsOf(resolved: ReturnType<typeof resolvePlan>['resolved
   return requests;
 }
 
-export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisReport> {
-  const started = performance.now();
-  const progress = options.onProgress ?? (() => {});
-  const warnings: string[] = [];
-  const breakdown = emptyBreakdown();
-  progress({ phase: 'load', done: 0, total: 1 });
+/** One build of the session: the plan, its report and what it cost. */
+export interface BuildRecord {
+  id: number;
+  plan: PrecisionPlan;
+  report: AnalysisReport;
+  /** ms: materializing the plan as ONNX, and the comparison pass (reduced run + metrics). */
+  timingsMs: { materialize: number; comparison: number; total: number };
+}
 
-  const { proto, graph, layers } = await loadModel(options.modelPath);
-  const inputSpecs = resolveInputSpecs(graph, options.inputShapes, warnings);
-  const calibrator = options.calibrator ?? options.plan?.calibrator ?? 'entropy';
-  const plan = options.plan ?? defaultPlan(options.precision, calibrator);
-  const { resolved, unmatchedIds } = resolvePlan(plan, layers);
-  if (unmatchedIds.length > 0) warnings.push(`${unmatchedIds.length} plan entries match no layer of this model: ${unmatchedIds.slice(0, 5).join(', ')}`);
-  if (layers.length === 0) warnings.push('no reduced-precision layers found (no Conv/Gemm/MatMul/residual Add/pooling)');
-  const modelOutputs = graph.outputs().map((o) => o.name);
-  const layerRequests = layers.map((l) => ({ graphPath: l.graphPath, tensor: l.output }));
-  const loadMs = performance.now() - started;
-  // Sessions returning many intermediate tensors run at ORT's 'extended' level (see RunnerOptions).
-  const runnerOptions: RunnerOptions = { threads: options.threads, optimization: 'extended' };
+export interface SessionOptions extends AnalyzeOptions {
+  /**
+   * Keep what rebuilds need: calibration statistics for every layer's inputs (not only the INT8 ones of the first
+   * plan) and the FP32 references on disk. One-shot analyses leave this off.
+   */
+  keepForRebuilds?: boolean;
+}
 
-  // ---- activation ranges: plan overrides, then the calibration cache, then calibration on data ------------
-  const activationRequests = activationRequestsOf(resolved);
-  const ranges = new Map<string, ActivationRange>();
-  let cacheInfo: AnalysisReport['settings']['calibrationCache'] = null;
-  if (options.calibrationCachePath) {
-    const fromCache = await scalesFromCache(options.calibrationCachePath, graph, activationRequests, warnings);
-    for (const [key, amax] of fromCache.amax) ranges.set(key, { amax, source: 'calibration-cache' });
-    cacheInfo = fromCache.info;
-  }
-  const toCalibrate = activationRequests.filter((r) => !ranges.has(captureOutputName(r)));
-  if (toCalibrate.length > 0 && !options.calibration) {
-    throw new WorkbenchError('cli', 'CALIBRATION_DATA_REQUIRED', `${toCalibrate.length} activation tensors need calibration; give --calib-data, --random N or a --calib-cache that covers them`);
-  }
-  const evaluationOptions = options.evaluation ?? options.calibration;
-  if (!evaluationOptions) throw new WorkbenchError('cli', 'EVAL_DATA_REQUIRED', 'no data to compare on: give --calib-data, --eval-data or --random N');
+export class AnalysisSession {
+  readonly history: BuildRecord[] = [];
+  private readonly amaxByMethod = new Map<string, number>();
 
-  let evaluation: ReplayableSampleSource | undefined;
-  let store: ReferenceStore | undefined;
-  try {
-    // The comparison data is decoded once and replayed; its FP32 outputs go to the reference store.
-    evaluation = new ReplayableSampleSource(await openSampleSource(evaluationOptions, inputSpecs));
-    store = options.recordReferences ? new ReferenceStore(evaluation.count, options.referenceBudgetBytes) : undefined;
-    const sameData = !options.evaluation;
-    const calibrationStart = performance.now();
-    let statistics = new Map<string, ActivationStatistics>();
-    let calibrationData = { description: 'none', samples: 0 };
-    const onCalibrate = (done: number, total: number) => progress({ phase: 'calibrate', done, total });
-    if (toCalibrate.length > 0 && !sameData) {
-      const source: SampleSource = await openSampleSource(options.calibration!, inputSpecs);
-      const pass = await runReferencePass({
-        model: proto, label: `${options.modelPath} (FP32 calibration)`, source, calibrate: toCalibrate, record: [], modelOutputs: [],
-        runnerOptions, breakdown, onSample: onCalibrate,
-      });
-      statistics = pass.statistics;
-      calibrationData = { description: source.description, samples: pass.samples };
+  private constructor(
+    private readonly options: SessionOptions,
+    readonly model: { proto: ModelProto; graph: Graph; layers: Layer[] },
+    private readonly inputSpecs: ModelInputSpec[],
+    private readonly modelOutputs: string[],
+    private readonly runnerOptions: RunnerOptions,
+    private readonly cacheRanges: Map<string, number>,
+    private readonly cacheInfo: AnalysisReport['settings']['calibrationCache'],
+    private readonly statistics: Map<string, ActivationStatistics>,
+    private readonly calibrationData: { description: string; samples: number },
+    private readonly evaluation: ReplayableSampleSource,
+    private readonly store: ReferenceStore | undefined,
+    private readonly openWarnings: string[],
+    private readonly openTimings: { load: number; calibration: number; started: number },
+    private readonly openBreakdown: TimeBreakdown,
+  ) {}
+
+  static async open(options: SessionOptions): Promise<AnalysisSession> {
+    const started = performance.now();
+    const progress = options.onProgress ?? (() => {});
+    const warnings: string[] = [];
+    const breakdown = emptyBreakdown();
+    progress({ phase: 'load', done: 0, total: 1 });
+    const { proto, graph, layers } = await loadModel(options.modelPath);
+    const inputSpecs = resolveInputSpecs(graph, options.inputShapes, warnings);
+    if (layers.length === 0) warnings.push('no reduced-precision layers found (no Conv/Gemm/MatMul/residual Add/pooling)');
+    const modelOutputs = graph.outputs().map((o) => o.name);
+    const layerRequests = layers.map((l) => ({ graphPath: l.graphPath, tensor: l.output }));
+    const loadMs = performance.now() - started;
+    // Sessions returning many intermediate tensors run at ORT's 'extended' level (see RunnerOptions).
+    const runnerOptions: RunnerOptions = { threads: options.threads, optimization: 'extended' };
+
+    // Which activation tensors need a range: every layer's inputs for a rebuildable session; for a one-shot
+    // analysis only those of the plan's INT8 layers without an override.
+    const firstPlan = options.plan ?? defaultPlan(options.precision, options.calibrator ?? 'entropy');
+    const int8 = resolvePlan(firstPlan, layers).resolved.filter((r) => r.precision === 'int8' && r.entry?.activationAmax === undefined).map((r) => r.layer);
+    const activationRequests = activationRequestsOf(options.keepForRebuilds ? layers : int8);
+    const cacheRanges = new Map<string, number>();
+    let cacheInfo: AnalysisReport['settings']['calibrationCache'] = null;
+    if (options.calibrationCachePath) {
+      const fromCache = await scalesFromCache(options.calibrationCachePath, graph, activationRequests, warnings);
+      for (const [key, amax] of fromCache.amax) cacheRanges.set(key, amax);
+      cacheInfo = fromCache.info;
     }
-    // On the comparison data: calibrate (when it is also the calibration data) and/or record the FP32 references.
-    const calibrateHere = sameData && toCalibrate.length > 0;
-    if (calibrateHere || store) {
-      const pass = await runReferencePass({
-        model: proto, label: `${options.modelPath} (FP32)`, source: evaluation, calibrate: calibrateHere ? toCalibrate : [], store, record: layerRequests, modelOutputs,
-        runnerOptions, breakdown, onSample: calibrateHere ? onCalibrate : (done, total) => progress({ phase: 'reference', done, total }),
-      });
-      if (pass.samples === 0) throw new WorkbenchError('data', 'DATA_FOLDER_EMPTY', `${evaluation.description}: no samples to compare on`);
-      if (calibrateHere) {
+    const toCalibrate = activationRequests.filter((r) => !cacheRanges.has(captureOutputName(r)));
+    if (toCalibrate.length > 0 && !options.calibration) {
+      throw new WorkbenchError('cli', 'CALIBRATION_DATA_REQUIRED', `${toCalibrate.length} activation tensors need calibration; give --calib-data, --random N or a --calib-cache that covers them`);
+    }
+    const evaluationOptions = options.evaluation ?? options.calibration;
+    if (!evaluationOptions) throw new WorkbenchError('cli', 'EVAL_DATA_REQUIRED', 'no data to compare on: give --calib-data, --eval-data or --random N');
+
+    // The comparison data is decoded once and replayed for every pass and rebuild.
+    const evaluation = new ReplayableSampleSource(await openSampleSource(evaluationOptions, inputSpecs));
+    const recordReferences = options.recordReferences ?? options.keepForRebuilds ?? false;
+    const store = recordReferences ? new ReferenceStore(evaluation.count, options.referenceBudgetBytes) : undefined;
+    try {
+      const sameData = !options.evaluation;
+      const calibrationStart = performance.now();
+      let statistics = new Map<string, ActivationStatistics>();
+      let calibrationData = { description: 'none', samples: 0 };
+      const onCalibrate = (done: number, total: number) => progress({ phase: 'calibrate', done, total });
+      if (toCalibrate.length > 0 && !sameData) {
+        const source: SampleSource = await openSampleSource(options.calibration!, inputSpecs);
+        const pass = await runReferencePass({
+          model: proto, label: `${options.modelPath} (FP32 calibration)`, source, calibrate: toCalibrate, record: [], modelOutputs: [],
+          runnerOptions, breakdown, onSample: onCalibrate,
+        });
         statistics = pass.statistics;
-        calibrationData = { description: evaluation.description, samples: pass.samples };
+        calibrationData = { description: source.description, samples: pass.samples };
       }
-      if (store && !store.enabled) warnings.push(`${store.reason}; FP32 is rerun in the comparison pass instead`);
-    }
-
-    let calibrationParameters: Record<string, number | string> = {};
-    for (const request of toCalibrate) {
-      const key = captureOutputName(request);
-      const stats = statistics.get(key);
-      if (!stats || stats.count === 0) {
-        warnings.push(`tensor '${request.tensor}'${request.graphPath ? ` in ${request.graphPath}` : ''} was never computed on the calibration data (branch not taken?); its layers stay FP32`);
-        continue;
+      // On the comparison data: calibrate (when it is also the calibration data) and/or record the FP32 references.
+      const calibrateHere = sameData && toCalibrate.length > 0;
+      if (calibrateHere || store) {
+        const pass = await runReferencePass({
+          model: proto, label: `${options.modelPath} (FP32)`, source: evaluation, calibrate: calibrateHere ? toCalibrate : [], store, record: layerRequests, modelOutputs,
+          runnerOptions, breakdown, onSample: calibrateHere ? onCalibrate : (done, total) => progress({ phase: 'reference', done, total }),
+        });
+        if (pass.samples === 0) throw new WorkbenchError('data', 'DATA_FOLDER_EMPTY', `${evaluation.description}: no samples to compare on`);
+        if (calibrateHere) {
+          statistics = pass.statistics;
+          calibrationData = { description: evaluation.description, samples: pass.samples };
+        }
+        if (store && !store.enabled) warnings.push(`${store.reason}; FP32 is rerun in the comparison pass instead`);
       }
-      const result = computeAmax(stats, calibrator, options.calibratorOptions);
-      calibrationParameters = result.parameters;
-      ranges.set(key, { amax: result.amax, source: 'calibration' });
+      for (const request of toCalibrate) {
+        const stats = statistics.get(captureOutputName(request));
+        if (!stats || stats.count === 0) {
+          warnings.push(`tensor '${request.tensor}'${request.graphPath ? ` in ${request.graphPath}` : ''} was never computed on the calibration data (branch not taken?); its layers stay FP32`);
+        }
+      }
+      const calibrationMs = performance.now() - calibrationStart;
+      return new AnalysisSession(
+        options, { proto, graph, layers }, inputSpecs, modelOutputs, runnerOptions, cacheRanges, cacheInfo, statistics, calibrationData,
+        evaluation, store, warnings, { load: loadMs, calibration: calibrationMs, started }, breakdown,
+      );
+    } catch (error) {
+      store?.dispose();
+      evaluation.dispose();
+      throw error;
     }
-    const calibrationMs = performance.now() - calibrationStart;
+  }
 
-    // Layers whose inputs have no range fall back to FP32 rather than inventing one.
+  /** The range of an activation tensor under a calibration method: cache first, then calibrated (memoized). */
+  private rangeOf(key: string, method: CalibratorName): ActivationRange | undefined {
+    const cached = this.cacheRanges.get(key);
+    if (cached !== undefined) return { amax: cached, source: 'calibration-cache' };
+    const stats = this.statistics.get(key);
+    if (!stats || stats.count === 0) return undefined;
+    const memo = `${method}\u0000${key}`;
+    let amax = this.amaxByMethod.get(memo);
+    if (amax === undefined) {
+      const result = computeAmax(stats, method, this.options.calibratorOptions);
+      amax = result.amax;
+      this.amaxByMethod.set(memo, amax);
+      this.calibrationParameters.set(method, result.parameters);
+    }
+    return { amax, source: 'calibration' };
+  }
+
+  private readonly calibrationParameters = new Map<CalibratorName, Record<string, number | string>>();
+
+  /** Builds and compares one plan; the result joins the history. */
+  async build(plan: PrecisionPlan, onProgress = this.options.onProgress): Promise<BuildRecord> {
+    const started = performance.now();
+    const { proto, graph, layers } = this.model;
+    const warnings = this.history.length === 0 ? [...this.openWarnings] : [];
+    const breakdown = this.history.length === 0 ? this.openBreakdown : emptyBreakdown();
+    const progress = onProgress ?? (() => {});
+    const { resolved, unmatchedIds } = resolvePlan(plan, layers);
+    if (unmatchedIds.length > 0) warnings.push(`${unmatchedIds.length} plan entries match no layer of this model: ${unmatchedIds.slice(0, 5).join(', ')}`);
+
+    const ranges = new Map<string, ActivationRange>();
     for (const r of resolved) {
-      if (r.precision !== 'int8' || r.entry?.activationAmax !== undefined) continue;
-      if (r.layer.activationInputs.some((t) => !ranges.has(captureOutputName({ graphPath: r.layer.graphPath, tensor: t })))) r.precision = 'fp32';
+      if (r.precision !== 'int8') continue;
+      const method = r.entry?.calibrator ?? plan.calibrator;
+      for (const tensor of r.layer.activationInputs) {
+        const key = captureOutputName({ graphPath: r.layer.graphPath, tensor });
+        const range = r.entry?.activationAmax !== undefined ? { amax: r.entry.activationAmax, source: 'plan-override' as const } : this.rangeOf(key, method);
+        if (range) ranges.set(key, range);
+      }
+      // Layers whose inputs have no range fall back to FP32 rather than inventing one.
+      if (r.entry?.activationAmax === undefined && r.layer.activationInputs.some((t) => !ranges.has(captureOutputName({ graphPath: r.layer.graphPath, tensor: t })))) {
+        r.precision = 'fp32';
+      }
     }
-
-    // ---- the reduced-precision model against FP32 --------------------------------------------------------
+    const materializeStart = performance.now();
     const materialized = materializePlan(proto, graph, resolved, (graphPath, tensor) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax);
+    const materializeMs = performance.now() - materializeStart;
     const classification =
-      options.task === 'classification' || (options.task !== 'none' && modelOutputs.length === 1 && (graph.outputs()[0].shape?.length ?? 0) === 2)
-        ? new ClassificationAccumulator({ labelOffset: options.labelOffset ?? 0 })
+      this.options.task === 'classification' || (this.options.task !== 'none' && this.modelOutputs.length === 1 && (graph.outputs()[0].shape?.length ?? 0) === 2)
+        ? new ClassificationAccumulator({ labelOffset: this.options.labelOffset ?? 0 })
         : null;
+    const precisionLabel = plan.defaultPrecision === 'fp32' ? 'mixed' : plan.defaultPrecision.toUpperCase();
     const comparisonStart = performance.now();
     const comparison = await runComparisonPass({
       reduced: materialized.model,
-      reducedLabel: `${options.modelPath} (${options.precision.toUpperCase()} emulation)`,
-      reference: store?.enabled ? { store } : { model: proto, label: `${options.modelPath} (FP32)` },
-      source: evaluation,
+      reducedLabel: `${this.options.modelPath} (${precisionLabel} emulation)`,
+      reference: this.store?.enabled ? { store: this.store } : { model: proto, label: `${this.options.modelPath} (FP32)` },
+      source: this.evaluation,
       layers,
       saturation: materialized.activations.map((a) => ({ request: { graphPath: a.graphPath, tensor: a.tensor }, scale: a.scale })),
-      modelOutputs,
+      modelOutputs: this.modelOutputs,
       classification,
-      runnerOptions,
+      runnerOptions: this.runnerOptions,
       breakdown,
       warnings,
       onSample: (done, total) => progress({ phase: 'compare', done, total }),
     });
     const comparisonMs = performance.now() - comparisonStart;
-    if (comparison.samples === 0) throw new WorkbenchError('data', 'DATA_FOLDER_EMPTY', `${evaluation.description}: no samples to compare on`);
-
+    if (comparison.samples === 0) throw new WorkbenchError('data', 'DATA_FOLDER_EMPTY', `${this.evaluation.description}: no samples to compare on`);
     progress({ phase: 'report', done: 0, total: 1 });
-    return {
+
+    const first = this.history.length === 0;
+    const precision: Precision = plan.defaultPrecision === 'fp32' ? (resolved.some((r) => r.precision === 'int8') ? 'int8' : 'fp16') : plan.defaultPrecision;
+    const report: AnalysisReport = {
       schema: REPORT_SCHEMA,
       version: REPORT_VERSION,
       createdAt: new Date().toISOString(),
-      tool: { name: 'precision-workbench', version: options.toolVersion ?? '0.0.0', onnxruntime: ort.env.versions.node ?? 'unknown' },
-      model: { path: options.modelPath, summary: summarizeModel(proto, graph), layerCount: layers.length, layersInSubgraphs: layers.filter((l) => l.graphPath !== '').length },
+      tool: { name: 'precision-workbench', version: this.options.toolVersion ?? '0.0.0', onnxruntime: ort.env.versions.node ?? 'unknown' },
+      model: { path: this.options.modelPath, summary: summarizeModel(proto, graph), layerCount: layers.length, layersInSubgraphs: layers.filter((l) => l.graphPath !== '').length },
       settings: {
-        precision: options.precision,
-        calibrator: { method: calibrator, parameters: calibrationParameters },
-        calibrationData,
-        evalData: { description: evaluation.description, samples: comparison.samples },
-        inputShapes: Object.fromEntries(inputSpecs.map((s) => [s.name, s.dims])),
+        precision,
+        calibrator: { method: plan.calibrator, parameters: this.calibrationParameters.get(plan.calibrator) ?? {} },
+        calibrationData: this.calibrationData,
+        evalData: { description: this.evaluation.description, samples: comparison.samples },
+        inputShapes: Object.fromEntries(this.inputSpecs.map((s) => [s.name, s.dims])),
         qdqDomain: materialized.qdqDomain,
-        calibrationCache: cacheInfo,
+        calibrationCache: this.cacheInfo,
         emulation:
-          options.precision === 'fp16'
-            ? 'FP16 layers: inputs, weights, biases and outputs rounded to float16 (Cast pairs); accumulation stays float32 on ONNX Runtime CPU'
-            : 'INT8 layers: QuantizeLinear/DequantizeLinear on activation inputs (per-tensor symmetric, scale = amax/127) and per-channel symmetric int8 weights; computed in float32 on the dequantized values (ONNX Runtime CPU), all other ops FP32',
+          'INT8 layers: QuantizeLinear/DequantizeLinear on activation inputs (per-tensor symmetric, scale = amax/127) and per-channel symmetric int8 weights, computed in float32 on the dequantized values; ' +
+          'FP16 layers: inputs, weights, biases and outputs rounded to float16 (Cast pairs), accumulation in float32; everything else FP32 (ONNX Runtime CPU)',
       },
       plan,
-      layers: buildLayerReports(resolved, ranges, statistics, materialized, comparison),
-      outputs: buildOutputReports(modelOutputs, comparison),
+      layers: buildLayerReports(resolved, ranges, this.statistics, materialized, comparison),
+      outputs: buildOutputReports(this.modelOutputs, comparison),
       classification: classification ? classification.result() : null,
-      timingsMs: { load: loadMs, calibration: calibrationMs, comparison: comparisonMs, total: performance.now() - started, breakdown },
+      timingsMs: {
+        load: first ? this.openTimings.load : 0,
+        calibration: first ? this.openTimings.calibration : 0,
+        comparison: comparisonMs,
+        total: performance.now() - (first ? this.openTimings.started : started),
+        breakdown,
+      },
       warnings,
     };
+    const record: BuildRecord = { id: this.history.length + 1, plan, report, timingsMs: { materialize: materializeMs, comparison: comparisonMs, total: performance.now() - started } };
+    this.history.push(record);
+    return record;
+  }
+
+  /** True when rebuilds read FP32 from the reference store (no FP32 run). */
+  get hasStoredReferences(): boolean {
+    return this.store?.enabled ?? false;
+  }
+
+  dispose(): void {
+    this.store?.dispose();
+    this.evaluation.dispose();
+  }
+}
+
+/** One-shot analysis: open, build the plan (or the default plan of `precision`), close. */
+export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisReport> {
+  const session = await AnalysisSession.open(options);
+  try {
+    const plan = options.plan ?? defaultPlan(options.precision, options.calibrator ?? 'entropy');
+    return (await session.build(options.calibrator ? { ...plan, calibrator: options.calibrator } : plan)).report;
   } finally {
-    store?.dispose();
-    evaluation?.dispose();
+    session.dispose();
   }
 }
