@@ -102,6 +102,35 @@ export interface DataDescription {
   samples: number;
 }
 
+/** Final-output agreement with FP32 for one choice of reduced layers (pooled over outputs and samples). */
+export interface ChoiceScoreReport {
+  cosineSimilarity: number | null;
+  sqnrDb: number | null;
+  top1Agreement: number | null;
+}
+
+export interface SensitivityReport {
+  samples: number;
+  metric: 'cosine' | 'sqnr' | 'top1';
+  /** Worst first: the final-output score when only this layer runs in reduced precision (everything else FP32). */
+  ranking: { id: string; isolated: ChoiceScoreReport; allButThis: ChoiceScoreReport | null }[];
+  /** With a target: the pins this tool suggests, and the same search by the reference methods. */
+  target: { metric: string; threshold: number } | null;
+  suggestion: PinSearchReport | null;
+  comparisons: PinSearchReport[];
+  timingsMs: { setup: number; ranking: number; search: number };
+  evaluations: number;
+}
+
+export interface PinSearchReport {
+  method: string;
+  pins: string[];
+  evaluations: number;
+  score: ChoiceScoreReport;
+  met: boolean;
+  capped: boolean;
+}
+
 export interface AnalysisReport {
   schema: typeof REPORT_SCHEMA;
   version: typeof REPORT_VERSION;
@@ -136,6 +165,8 @@ export interface AnalysisReport {
   layers: LayerReport[];
   outputs: OutputReport[];
   classification: ClassificationReport | null;
+  /** Present when a sensitivity ranking was run (`pwb sensitivity`). */
+  sensitivity?: SensitivityReport;
   timingsMs: {
     load: number;
     calibration: number;

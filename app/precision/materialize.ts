@@ -28,6 +28,13 @@ export interface MaterializeOptions {
    * model's opset is ≥ 13.
    */
   qdqDomain?: 'auto' | QdqDomain;
+  /**
+   * Every reduced layer reads Where(switch, reduced input, original input) with one bool scalar graph input per
+   * layer (`switches`), so one ONNX Runtime session can evaluate any subset of the plan's layers in reduced
+   * precision (sensitivity, pin search) without rebuilding. Where selects exactly: a layer switched off computes
+   * bit-for-bit what the FP32 model computes.
+   */
+  switchable?: boolean;
 }
 
 export interface QuantizedTensor {
@@ -44,6 +51,8 @@ export interface MaterializedModel {
   /** Per-layer weight scales (per channel, or one value), by layer id. */
   weightScales: Map<string, Float32Array>;
   precisionByLayer: Map<string, Precision>;
+  /** switchable only: the bool input that turns each layer's reduced precision on, by layer id. */
+  switches: Map<string, string>;
 }
 
 /** Activation amax for a tensor seen from a graph (undefined = not calibrated). */
@@ -77,6 +86,12 @@ export function materializePlan(
   const activations: QuantizedTensor[] = [];
   const weightScales = new Map<string, Float32Array>();
   const precisionByLayer = new Map<string, Precision>();
+  const switches = new Map<string, string>();
+  const switchInput = (layer: Layer): string => {
+    let name = switches.get(layer.id);
+    if (!name) switches.set(layer.id, (name = `pwb_switch::${layer.id}`));
+    return name;
+  };
   const layersByGraph = new Map<string, Map<number, ResolvedLayerPrecision>>();
   for (const r of resolved) {
     precisionByLayer.set(r.layer.id, r.precision);
@@ -202,6 +217,14 @@ export function materializePlan(
       return name;
     };
 
+    /** The tensor a layer reads: `reduced`, or with switchable, Where(switch, reduced, original). */
+    const choose = (layer: Layer, reduced: string, original: string, placeAfter: (nodes: NodeProto[]) => void): string => {
+      if (!options.switchable) return reduced;
+      const selected = fresh(`${original}__${layer.ordinal}_${layer.opType}_selected`);
+      placeAfter([{ input: [switchInput(layer), reduced, original], output: [selected], name: fresh(`${selected}_Where`), opType: 'Where', domain: '', attribute: [] }]);
+      return selected;
+    };
+
     for (const [nodeIndex, r] of layersHere) {
       const node: GraphNode = graph.nodes[nodeIndex];
       const layer = r.layer;
@@ -209,20 +232,25 @@ export function materializePlan(
       const outputs = [...node.outputs];
       if (r.precision === 'int8') {
         inputs.forEach((name, i) => {
-          if (layer.weight && i === layer.weight.inputIndex) inputs[i] = quantizeWeight(layer);
-          else if (layer.activationInputs.includes(name)) inputs[i] = quantizeActivation(name, layer, r.entry?.activationAmax);
+          if (layer.weight && i === layer.weight.inputIndex) inputs[i] = choose(layer, quantizeWeight(layer), name, (n) => place(name, n));
+          else if (layer.activationInputs.includes(name)) inputs[i] = choose(layer, quantizeActivation(name, layer, r.entry?.activationAmax), name, (n) => place(name, n));
         });
       } else if (r.precision === 'fp16') {
         inputs.forEach((name, i) => {
           if (name === '') return;
-          if (layer.activationInputs.includes(name)) inputs[i] = roundActivationToFp16(name);
-          else if (graph.constantTensor(name)) inputs[i] = roundConstantToFp16(name);
+          if (layer.activationInputs.includes(name)) inputs[i] = choose(layer, roundActivationToFp16(name), name, (n) => place(name, n));
+          else if (graph.constantTensor(name)) inputs[i] = choose(layer, roundConstantToFp16(name), name, (n) => place(name, n));
         });
         const output = outputs[0];
         const raw = fresh(`${output}__fp32`);
         outputs[0] = raw;
         const list = after.get(nodeIndex) ?? [];
-        list.unshift(...castPair(raw, output));
+        if (options.switchable) {
+          const rounded = fresh(`${output}__fp16r`);
+          list.unshift(...castPair(raw, rounded), { input: [switchInput(layer), rounded, raw], output: [output], name: fresh(`${output}_Where`), opType: 'Where', domain: '', attribute: [] });
+        } else {
+          list.unshift(...castPair(raw, output));
+        }
         after.set(nodeIndex, list);
       }
       rewritten.set(nodeIndex, { ...node.proto, input: inputs, output: outputs });
@@ -257,5 +285,13 @@ export function materializePlan(
   if (nodeDomain === 'com.microsoft' && activations.length + weightScales.size > 0 && !opsetImport.some((o) => o.domain === 'com.microsoft')) {
     opsetImport.push({ domain: 'com.microsoft', version: 1 });
   }
-  return { model: { ...model, opsetImport, graph }, qdqDomain, activations, weightScales, precisionByLayer };
+  const switchInputs = [...switches.values()].map((name) => ({ name, type: { tensorType: { elemType: DataType.BOOL, shape: [] } } }));
+  return {
+    model: { ...model, opsetImport, graph: switchInputs.length ? { ...graph, input: [...graph.input, ...switchInputs] } : graph },
+    qdqDomain,
+    activations,
+    weightScales,
+    precisionByLayer,
+    switches,
+  };
 }

@@ -7,11 +7,14 @@ import { isWorkbenchError } from '../../app/errors';
 import { analyzeCommand } from './commands/analyze';
 import { inspectCommand } from './commands/inspect';
 import { pinCommand } from './commands/pin';
+import { sensitivityCommand } from './commands/sensitivity';
 
 const USAGE = `pwb — Precision Workbench (ONNX INT8/FP16 vs FP32, layer by layer)
 
 Usage:
   pwb inspect MODEL [--json]
+  pwb sensitivity MODEL --out DIR [data, preprocessing and calibration flags as for analyze]
+              [--target 'cosine>=0.999'|'sqnr>=30'|'top1>=0.99'] [--samples 8] [--compare-search] [--all-but-this]
   pwb pin PLAN.json --layer ID [--layer ID…] --precision int8|fp16|fp32 [--model MODEL]   (or --unpin)
   pwb analyze MODEL --out DIR [--precision int8|fp16]
               [--calib-data DIR|FILE.npz|FILE.npy | --random N [--seed S]] [--calib-samples N]
@@ -59,6 +62,10 @@ const OPTIONS = {
   layer: { type: 'string', multiple: true },
   model: { type: 'string' },
   unpin: { type: 'boolean' },
+  target: { type: 'string' },
+  samples: { type: 'string' },
+  'compare-search': { type: 'boolean' },
+  'all-but-this': { type: 'boolean' },
 } as const;
 
 export async function main(argv: string[], out: { write(s: string): unknown } = process.stdout, err: { write(s: string): unknown } = process.stderr): Promise<number> {
@@ -76,7 +83,7 @@ export async function main(argv: string[], out: { write(s: string): unknown } = 
       (values.help ? out : err).write(USAGE);
       return values.help ? 0 : 2;
     }
-    if (command !== 'inspect' && command !== 'analyze' && command !== 'pin') {
+    if (!['inspect', 'analyze', 'pin', 'sensitivity'].includes(command)) {
       err.write(`pwb: unknown command '${command}'\n\n${USAGE}`);
       return 2;
     }
@@ -86,6 +93,7 @@ export async function main(argv: string[], out: { write(s: string): unknown } = 
     }
     if (command === 'inspect') return await inspectCommand(modelPath, { json: !!values.json, out });
     if (command === 'pin') return await pinCommand(modelPath, values, out);
+    if (command === 'sensitivity') return await sensitivityCommand(modelPath, values, out, err);
     return await analyzeCommand(modelPath, values, out, err);
   } catch (error) {
     if (isWorkbenchError(error)) {

@@ -11,14 +11,15 @@ import * as ort from 'onnxruntime-node';
 import type { ActivationStatistics } from '../../app/calibration/activation-statistics';
 import { computeAmax } from '../../app/calibration/calibrators';
 import { ClassificationAccumulator } from '../../app/compare/classification';
-import { REPORT_SCHEMA, REPORT_VERSION, type AnalysisReport } from '../../app/contract/report';
+import { REPORT_SCHEMA, REPORT_VERSION, type AnalysisReport, type ChoiceScoreReport, type PinSearchReport, type SensitivityReport } from '../../app/contract/report';
 import { WorkbenchError } from '../../app/errors';
 import { captureOutputName, type CaptureRequest } from '../../app/model/capture';
 import { summarizeModel, type Graph } from '../../app/model/graph';
 import type { ModelProto } from '../../app/onnx/proto';
 import type { Layer } from '../../app/precision/layers';
 import { materializePlan } from '../../app/precision/materialize';
-import { defaultPlan, resolvePlan, type CalibratorName, type Precision, type PrecisionPlan } from '../../app/precision/plan';
+import { bisectionSearch, CountingOracle, greedySearch, isolatedSensitivity, rankBySensitivity, rankedSearch, type Score, type SearchResult, type SearchTarget } from '../../app/precision/pin-search';
+import { defaultPlan, resolvePlan, type CalibratorName, type Precision, type PrecisionPlan, type ResolvedLayerPrecision } from '../../app/precision/plan';
 import { ReplayableSampleSource } from '../data/sample-cache';
 import { openSampleSource, type SampleSourceOptions } from '../data/sample-sources';
 import type { ModelInputSpec, SampleSource } from '../data/types';
@@ -30,7 +31,12 @@ import type { RunnerOptions } from './ort-runner';
 import { runReferencePass } from './reference-pass';
 import { ReferenceStore } from './reference-store';
 import { buildLayerReports, buildOutputReports, type ActivationRange } from './report-builder';
+import { SwitchEvaluator } from './switch-evaluator';
 import { emptyBreakdown, type TimeBreakdown } from './timing';
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+const toScoreReport = (s: Score): ChoiceScoreReport => ({ cosineSimilarity: finite(s.cosineSimilarity), sqnrDb: finite(s.sqnrDb), top1Agreement: s.top1Agreement });
+const toPinSearch = (r: SearchResult): PinSearchReport => ({ method: r.method, pins: r.pins, evaluations: r.evaluations, score: toScoreReport(r.score), met: r.met, capped: r.capped ?? false });
 
 export interface AnalysisProgress {
   phase: 'load' | 'calibrate' | 'reference' | 'compare' | 'report';
@@ -223,6 +229,94 @@ export class AnalysisSession {
 
   private readonly calibrationParameters = new Map<CalibratorName, Record<string, number | string>>();
 
+  /**
+   * Activation ranges of the plan's INT8 layers (override, cache, or calibrated with the layer's method). Layers
+   * whose inputs have no range are switched to FP32 in `resolved`, rather than inventing a range.
+   */
+  private rangesFor(plan: PrecisionPlan, resolved: ResolvedLayerPrecision[]): Map<string, ActivationRange> {
+    const ranges = new Map<string, ActivationRange>();
+    for (const r of resolved) {
+      if (r.precision !== 'int8') continue;
+      const method = r.entry?.calibrator ?? plan.calibrator;
+      for (const tensor of r.layer.activationInputs) {
+        const key = captureOutputName({ graphPath: r.layer.graphPath, tensor });
+        const range = r.entry?.activationAmax !== undefined ? { amax: r.entry.activationAmax, source: 'plan-override' as const } : this.rangeOf(key, method);
+        if (range) ranges.set(key, range);
+      }
+      if (r.layer.activationInputs.some((t) => !ranges.has(captureOutputName({ graphPath: r.layer.graphPath, tensor: t })))) r.precision = 'fp32';
+    }
+    return ranges;
+  }
+
+  private isClassifier(): boolean {
+    const { graph } = this.model;
+    return this.options.task === 'classification' || (this.options.task !== 'none' && this.modelOutputs.length === 1 && (graph.outputs()[0].shape?.length ?? 0) === 2);
+  }
+
+  /**
+   * Ranks the plan's reduced layers by their isolated effect on the final outputs (only that layer reduced) and,
+   * with a target, suggests pins (and runs the reference searches when `compareSearches`). Uses the switchable
+   * graph: one session, one pass over `samples` samples per evaluation, no captured tensors.
+   */
+  async sensitivity(plan: PrecisionPlan, options: { samples?: number; target?: SearchTarget; compareSearches?: boolean; allButThis?: boolean } = {}): Promise<SensitivityReport> {
+    const setupStart = performance.now();
+    const { proto, graph, layers } = this.model;
+    const { resolved } = resolvePlan(plan, layers);
+    const ranges = this.rangesFor(plan, resolved);
+    const reduced = resolved.filter((r) => r.precision !== 'fp32');
+    const evaluator = await SwitchEvaluator.create({
+      model: proto,
+      graph,
+      reduced,
+      amaxOf: (graphPath, tensor) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax,
+      source: this.evaluation,
+      maxSamples: options.samples ?? 8,
+      outputs: this.modelOutputs,
+      classifier: this.isClassifier(),
+      label: this.options.modelPath,
+    });
+    try {
+      const ids = reduced.map((r) => r.layer.id);
+      const metric = options.target?.metric ?? (this.isClassifier() ? 'top1' : 'sqnr');
+      const evaluate = (enabled: ReadonlySet<string>) => evaluator.evaluate(enabled);
+      const setupMs = performance.now() - setupStart;
+      const rankingStart = performance.now();
+      const isolated = await isolatedSensitivity(ids, evaluate);
+      const allButThis = new Map<string, Score>();
+      if (options.allButThis) {
+        const oracle = new CountingOracle(evaluate, ids);
+        for (const id of ids) allButThis.set(id, await oracle.withPins([id]));
+      }
+      const order = rankBySensitivity(isolated, metric === 'top1' ? 'sqnr' : metric);
+      const byId = new Map(isolated.map((x) => [x.id, x.score]));
+      const rankingMs = performance.now() - rankingStart;
+      const searchStart = performance.now();
+      let suggestion: PinSearchReport | null = null;
+      const comparisons: PinSearchReport[] = [];
+      if (options.target) {
+        const before = evaluator.evaluations;
+        suggestion = toPinSearch(await rankedSearch(order, ids, options.target, evaluate, ids.length));
+        void before;
+        if (options.compareSearches) {
+          comparisons.push(toPinSearch(await greedySearch(ids, options.target, evaluate)));
+          comparisons.push(toPinSearch(await bisectionSearch(ids, options.target, evaluate)));
+        }
+      }
+      return {
+        samples: Math.min(options.samples ?? 8, this.evaluation.count),
+        metric,
+        ranking: order.map((id) => ({ id, isolated: toScoreReport(byId.get(id)!), allButThis: allButThis.has(id) ? toScoreReport(allButThis.get(id)!) : null })),
+        target: options.target ?? null,
+        suggestion,
+        comparisons,
+        timingsMs: { setup: setupMs, ranking: rankingMs, search: performance.now() - searchStart },
+        evaluations: evaluator.evaluations,
+      };
+    } finally {
+      await evaluator.release();
+    }
+  }
+
   /** Builds and compares one plan; the result joins the history. */
   async build(plan: PrecisionPlan, onProgress = this.options.onProgress): Promise<BuildRecord> {
     const started = performance.now();
@@ -233,27 +327,11 @@ export class AnalysisSession {
     const { resolved, unmatchedIds } = resolvePlan(plan, layers);
     if (unmatchedIds.length > 0) warnings.push(`${unmatchedIds.length} plan entries match no layer of this model: ${unmatchedIds.slice(0, 5).join(', ')}`);
 
-    const ranges = new Map<string, ActivationRange>();
-    for (const r of resolved) {
-      if (r.precision !== 'int8') continue;
-      const method = r.entry?.calibrator ?? plan.calibrator;
-      for (const tensor of r.layer.activationInputs) {
-        const key = captureOutputName({ graphPath: r.layer.graphPath, tensor });
-        const range = r.entry?.activationAmax !== undefined ? { amax: r.entry.activationAmax, source: 'plan-override' as const } : this.rangeOf(key, method);
-        if (range) ranges.set(key, range);
-      }
-      // Layers whose inputs have no range fall back to FP32 rather than inventing one.
-      if (r.entry?.activationAmax === undefined && r.layer.activationInputs.some((t) => !ranges.has(captureOutputName({ graphPath: r.layer.graphPath, tensor: t })))) {
-        r.precision = 'fp32';
-      }
-    }
+    const ranges = this.rangesFor(plan, resolved);
     const materializeStart = performance.now();
     const materialized = materializePlan(proto, graph, resolved, (graphPath, tensor) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax);
     const materializeMs = performance.now() - materializeStart;
-    const classification =
-      this.options.task === 'classification' || (this.options.task !== 'none' && this.modelOutputs.length === 1 && (graph.outputs()[0].shape?.length ?? 0) === 2)
-        ? new ClassificationAccumulator({ labelOffset: this.options.labelOffset ?? 0 })
-        : null;
+    const classification = this.isClassifier() ? new ClassificationAccumulator({ labelOffset: this.options.labelOffset ?? 0 }) : null;
     const precisionLabel = plan.defaultPrecision === 'fp32' ? 'mixed' : plan.defaultPrecision.toUpperCase();
     const comparisonStart = performance.now();
     const comparison = await runComparisonPass({

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisReport, LayerReport } from '../../../app/contract/report';
 import { WorkbenchError } from '../../../app/errors';
-import { CALIBRATORS, PRECISIONS, parsePlan, type CalibratorName, type Precision } from '../../../app/precision/plan';
+import { CALIBRATORS, PRECISIONS, type CalibratorName, type Precision } from '../../../app/precision/plan';
 import { analyzeModel } from '../../engine/analyze';
 import { parseInputShapes } from '../../engine/input-specs';
 import { writeFileAtomic } from '../../io/atomic-write';
@@ -11,6 +11,7 @@ import { dataSourcesFromFlags, type DataFlags } from '../data-flags';
 import { evaluateFailIf, parseFailIf } from '../fail-if';
 import { formatNumber, formatPercent, renderTable, truncateMiddle } from '../format';
 import { ProgressReporter } from '../progress';
+import { readPlanFile } from './plan-file';
 
 export interface AnalyzeFlags extends DataFlags {
   precision?: string;
@@ -94,19 +95,7 @@ export async function analyzeCommand(modelPath: string, flags: AnalyzeFlags, out
   const failIf = flags['fail-if'] ? parseFailIf(flags['fail-if']) : [];
   const percentile = flags.percentile !== undefined ? Number(flags.percentile) : undefined;
   if (percentile !== undefined && !(percentile > 0 && percentile <= 100)) throw new WorkbenchError('cli', 'FLAG_INVALID', `--percentile '${flags.percentile}': expected a number in (0, 100]`);
-  let plan;
-  if (flags.plan) {
-    const text = await fs.readFile(flags.plan, 'utf8').catch(() => {
-      throw new WorkbenchError('io', 'FILE_UNREADABLE', `${flags.plan}: cannot read the plan`, { file: flags.plan });
-    });
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new WorkbenchError('precision', 'PLAN_INVALID', `${flags.plan}: not valid JSON (${(error as Error).message})`, { file: flags.plan });
-    }
-    plan = parsePlan(json, flags.plan);
-  }
+  const plan = flags.plan ? await readPlanFile(flags.plan) : undefined;
   const outDir = path.resolve(flags.out);
   const outStat = await fs.stat(outDir).catch(() => null);
   if (outStat && !outStat.isDirectory()) throw new WorkbenchError('io', 'OUT_NOT_A_FOLDER', `--out ${flags.out} exists and is not a folder`);
