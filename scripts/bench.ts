@@ -3,7 +3,8 @@
  *   ratio <model> <analysis time ÷ time of the same number of bare FP32 + INT8 inferences>
  *   rss <model> <samples> <peak MB>            (analysis in a fresh process, for 8 and 32 samples)
  * Bare inference: ORT session defaults, inputs already in memory, the original model for FP32 and the same Q/DQ
- * model the analysis builds (without captured outputs, Q/DQ fusion off as in the analysis) for INT8. The analysis time includes
+ * model the analysis runs (without captured outputs, Q/DQ fusion off, weights pre-dequantized as in the
+ * analysis) for INT8. The analysis time includes
  * decoding the images, calibration, both variants, every metric and the report.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,8 +13,11 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../app/onnx/encode';
 import { materializePlan } from '../app/precision/materialize';
+import { parseTarget } from '../app/precision/pin-search';
 import { defaultPlan, resolvePlan } from '../app/precision/plan';
-import { analyzeModel, type AnalyzeOptions } from '../main/engine/analyze';
+import { AnalysisSession, analyzeModel, type AnalyzeOptions } from '../main/engine/analyze';
+import { pinLayers } from '../app/precision/plan-edit';
+import { OrtRunner } from '../main/engine/ort-runner';
 import { resolveInputSpecs } from '../main/engine/input-specs';
 import { openSampleSource } from '../main/data/sample-sources';
 import type { Sample } from '../main/data/types';
@@ -24,6 +28,8 @@ const data = path.resolve(root, '../shared/data');
 
 interface BenchCase {
   name: string;
+  /** Final-output target for the pin search. */
+  target: string;
   options: (samples: number) => AnalyzeOptions;
 }
 
@@ -31,6 +37,7 @@ const imagenet = path.join(data, 'images/calib');
 export const CASES: BenchCase[] = [
   {
     name: 'ppocrv4_det',
+    target: 'cosine>=0.99',
     options: (samples) => ({
       modelPath: path.join(data, 'models/ppocrv4_det.onnx'),
       precision: 'int8',
@@ -40,6 +47,7 @@ export const CASES: BenchCase[] = [
   },
   {
     name: 'yolox_nano',
+    target: 'cosine>=0.99',
     options: (samples) => ({
       modelPath: path.join(data, 'models/yolox_nano.onnx'),
       precision: 'int8',
@@ -56,7 +64,7 @@ async function bareInferenceMs(options: AnalyzeOptions): Promise<number> {
   for await (const s of source.samples()) samples.push(s);
   const { resolved } = resolvePlan(defaultPlan('int8'), loaded.layers);
   // Any positive range gives the same graph and the same amount of work as the calibrated one.
-  const int8 = materializePlan(loaded.proto, loaded.graph, resolved, () => 4).model;
+  const int8 = materializePlan(loaded.proto, loaded.graph, resolved, () => 4, { weights: 'dequantized-float' }).model;
   // INT8 keeps its Q/DQ as written (ORT's default QDQ fusion builds an invalid graph for opset < 13 models, see
   // ort-runner.ts); FP32 gets ORT's defaults.
   const sessions = [
@@ -98,6 +106,49 @@ function peakRss(c: BenchCase, samples: number): void {
   console.log(`rss ${c.name} ${samples} ${Math.round(Number(match[1]) / 1024)}`);
 }
 
+/**
+ * rebuild: a session kept for rebuilds; after the first build, pin the worst layer to FP16 and rebuild. The
+ * denominator is one pass of the rebuilt reduced-precision model over the same samples, bare (no captures).
+ * sensitivity: isolated ranking time ÷ the first full analysis (open + build). search: the pin search to reach
+ * the target, against greedy.
+ */
+async function rebuildAndSearch(c: BenchCase, samples: number, target: string): Promise<void> {
+  const options = c.options(samples);
+  const start = performance.now();
+  const session = await AnalysisSession.open({ ...options, keepForRebuilds: true });
+  try {
+    const first = await session.build(defaultPlan('int8'));
+    const analysisMs = performance.now() - start;
+    const worst = [...first.report.layers].filter((l) => l.metrics).sort((a, b) => (a.metrics!.sqnrDb ?? 1e9) - (b.metrics!.sqnrDb ?? 1e9))[0];
+    const pinned = pinLayers(defaultPlan('int8'), [worst.id], 'fp16');
+    const rebuilt = await session.build(pinned);
+    // One bare pass of the rebuilt model over the same inputs.
+    const loaded = await loadModel(options.modelPath);
+    const specs = resolveInputSpecs(loaded.graph, options.inputShapes);
+    const source = await openSampleSource(options.calibration!, specs);
+    const inputs: Sample[] = [];
+    for await (const s of source.samples()) inputs.push(s);
+    const { resolved } = resolvePlan(pinned, loaded.layers);
+    const model = materializePlan(loaded.proto, loaded.graph, resolved, () => 4, { weights: 'dequantized-float' }).model;
+    const runner = await OrtRunner.create(model, 'bare reduced');
+    await runner.run(inputs[0].feeds, loaded.graph.outputs().map((o) => o.name));
+    const bareStart = performance.now();
+    for (const s of inputs) await runner.run(s.feeds, loaded.graph.outputs().map((o) => o.name));
+    const bareMs = performance.now() - bareStart;
+    await runner.release();
+    console.log(`rebuild ${c.name} ${(rebuilt.timingsMs.total / bareMs).toFixed(2)}`);
+    console.error(`  rebuild after pinning ${worst.id}: ${(rebuilt.timingsMs.total / 1000).toFixed(2)} s (materialize ${rebuilt.timingsMs.materialize.toFixed(0)} ms, comparison ${(rebuilt.timingsMs.comparison / 1000).toFixed(2)} s); one bare reduced pass ${(bareMs / 1000).toFixed(2)} s; FP32 references stored: ${session.hasStoredReferences}`);
+    const sensitivity = await session.sensitivity(defaultPlan('int8'), { samples: Math.min(samples, 8), target: parseTarget(target), compareSearches: true });
+    console.log(`sensitivity ${c.name} ${(sensitivity.timingsMs.ranking / analysisMs).toFixed(2)}`);
+    const greedy = sensitivity.comparisons.find((x) => x.method === 'greedy')!;
+    const ours = sensitivity.suggestion!;
+    console.log(`search ${c.name} ${ours.evaluations} ${greedy.evaluations} ${ours.pins.length} ${greedy.pins.length}`);
+    console.error(`  target ${target} on ${sensitivity.samples} samples: ours ${ours.met ? 'met' : 'NOT met'}, greedy ${greedy.met ? 'met' : 'NOT met'}${greedy.capped ? ' (capped)' : ''}; bisection ${sensitivity.comparisons.find((x) => x.method.startsWith('bisection'))?.pins.length} pins in ${sensitivity.comparisons.find((x) => x.method.startsWith('bisection'))?.evaluations} evaluations; ranking ${(sensitivity.timingsMs.ranking / 1000).toFixed(1)} s vs analysis ${(analysisMs / 1000).toFixed(1)} s`);
+  } finally {
+    session.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--rss-child') {
@@ -112,6 +163,7 @@ async function main(): Promise<void> {
     await ratio(c, samples);
     peakRss(c, 8);
     peakRss(c, 32);
+    await rebuildAndSearch(c, samples, c.target);
   }
 }
 

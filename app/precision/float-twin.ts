@@ -9,6 +9,11 @@
  *     exactly what ONNX Runtime's DequantizeLinear computes: float32(q − zero_point) · scale, per tensor or per axis.
  *   - Activation QuantizeLinear → (movement ops) → DequantizeLinear pairs are removed on every path out of the Q;
  *     consumers read the float tensor again (or the movement chain, now run on floats).
+ *   - A quantization range that starts exactly at 0 (zero point = the type's minimum) on a tensor the float graph
+ *     does not already bound is a fused activation (TFLite folds ReLU/ReLU6 into the output range; the graph has no
+ *     Relu): the twin makes it explicit — Clip(0, 6) when the range ends at 6 (within one step), else Relu — under
+ *     the quantized tensor's name. Other clamping (upper ends, non-zero lower ends) is quantization error and is not
+ *     reproduced.
  *   - DequantizeLinear of a graph input (a uint8 image, possibly through a Transpose) stays: it is the model's input
  *     conversion, not a fake-quant. Its parameters are recorded (the first layer ran on exactly those levels).
  *   - A QuantizeLinear producing a graph output (a uint8 softmax) becomes an Identity: the twin outputs the float
@@ -22,7 +27,7 @@
  * The float layer takes the name of the original float node (the quantizer's "_quant" suffix removed) and the
  * output of the last replaced node, so layer and tensor names are those of the float model that was quantized.
  */
-import type { Graph } from '../model/graph';
+import { defaultOpset, type Graph } from '../model/graph';
 import { DataType, dataTypeName } from '../onnx/data-types';
 import type { GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/proto';
 import { float32Tensor, tensorToFloat32, tensorToNumbers } from '../onnx/tensor-data';
@@ -65,6 +70,8 @@ export interface FoldedQuantizedConstant {
 export interface FloatTwin {
   model: ModelProto;
   removedPairs: number;
+  /** Activations (ReLU/ReLU6) the original expressed only through a quantization range starting at 0, now explicit. */
+  fusedActivations: number;
   foldedConstants: number;
   activations: RemovedActivationQuantization[];
   weights: FoldedQuantizedConstant[];
@@ -139,6 +146,7 @@ function tensorToFloat64(tensor: TensorProto): Float64Array {
     for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4, true);
     if (out.length === tensor.dims.reduce((a, b) => a * b, 1)) return out;
   }
+  if (tensor.dataType === DataType.INT32 && !tensor.rawData && tensor.int32Data) return Float64Array.from(tensor.int32Data);
   if (tensor.dataType === DataType.INT64 || tensor.dataType === DataType.UINT64) return Float64Array.from(tensorToNumbers(tensor));
   return Float64Array.from(tensorToFloat32(tensor));
 }
@@ -298,11 +306,15 @@ function assembleGraph(
   const initializer = [...graph.proto.initializer.filter((t) => used.has(t.name) && !addedNames.has(t.name)), ...added.filter((t) => used.has(t.name))];
   initializer.forEach((t) => produced.add(t.name));
   graph.proto.input.forEach((i) => produced.add(i.name));
+  // Old-IR models also list initializers as graph inputs: a dropped initializer must not become a required feed.
+  const keptInitializers = new Set(initializer.map((t) => t.name));
+  const originalInitializers = new Set(graph.proto.initializer.map((t) => t.name));
+  const input = current.input.filter((i) => !originalInitializers.has(i.name) || keptInitializers.has(i.name));
   const valueInfo = current.valueInfo.filter((v) => produced.has(v.name) && !retyped.has(v.name));
   const output: ValueInfoProto[] = current.output.map((o) =>
     retyped.has(o.name) && o.type?.tensorType ? { ...o, type: { ...o.type, tensorType: { ...o.type.tensorType, elemType: DataType.FLOAT } } } : o,
   );
-  return { ...current, initializer, valueInfo, output };
+  return { ...current, input, initializer, valueInfo, output };
 }
 
 function hasSubgraphQdq(graph: Graph): boolean {
@@ -311,6 +323,104 @@ function hasSubgraphQdq(graph: Graph): boolean {
     if (g.nodes.some((n) => isQdq(n.proto, 'QuantizeLinear') || isQdq(n.proto, 'DequantizeLinear'))) return true;
   }
   return false;
+}
+
+/** Ops whose output range lies within the range of their data inputs (so bounds propagate through them). */
+const RANGE_PRESERVING = new Set([...MOVEMENT, 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Concat', 'Slice', 'Split', 'Gather', 'Pad', 'Resize', 'Upsample', 'DepthToSpace', 'SpaceToDepth', 'Tile', 'Expand']);
+/** Inputs of a range-preserving op that carry data (not shapes, pads, scales, indices). */
+function dataInputs(node: NodeProto): string[] {
+  if (node.opType === 'Concat') return node.input.filter(Boolean);
+  return node.input.slice(0, 1);
+}
+
+/**
+ * Whether every value of `tensor` in the original lies within [lo, hi] (either bound may be omitted), judged from
+ * the graph: constants, activations with a bounded range (Relu, Clip, Sigmoid, Softmax), dequantized tensors (their
+ * quantization range), and ops that keep their inputs' range. False when unsure.
+ */
+function provablyWithin(graph: Graph, tensor: string, lo: number | undefined, hi: number | undefined, depth = 0): boolean {
+  if (depth > 24) return false;
+  const constant = graph.constantTensor(tensor);
+  if (constant) {
+    const values = tensorToFloat32(constant);
+    return values.every((v) => (lo === undefined || v >= lo) && (hi === undefined || v <= hi));
+  }
+  const p = graph.values.get(tensor)?.producer;
+  if (p === undefined) return false;
+  const node = graph.nodes[p].proto;
+  const within = (name: string) => provablyWithin(graph, name, lo, hi, depth + 1);
+  if (isQdq(node, 'DequantizeLinear')) {
+    const scale = graph.constantTensor(node.input[1]);
+    const zeroPoint = node.input[2] ? graph.constantTensor(node.input[2]) : undefined;
+    if (!scale || (node.input[2] && !zeroPoint)) return false;
+    const range = quantizedRange(zeroPoint?.dataType ?? DataType.UINT8);
+    if (!range) return false;
+    const scales = tensorToFloat64(scale);
+    const zps = zeroPoint ? tensorToFloat64(zeroPoint) : new Float64Array(1);
+    return Array.from(scales).every((s, c) => {
+      const zp = zps.length === 1 ? zps[0] : zps[c];
+      return (lo === undefined || (range[0] - zp) * s >= lo - 1e-6 * Math.abs(s)) && (hi === undefined || (range[1] - zp) * s <= hi + Math.abs(s));
+    });
+  }
+  if (!STANDARD(node.domain)) return false;
+  switch (node.opType) {
+    case 'Relu':
+      return (lo === undefined || lo <= 0) && (hi === undefined || provablyWithin(graph, node.input[0], undefined, hi, depth + 1));
+    case 'Sigmoid':
+    case 'Softmax':
+      return (lo === undefined || lo <= 0) && (hi === undefined || hi >= 1);
+    case 'Clip': {
+      const bound = (index: number, attrName: string) => {
+        const fromInput = node.input[index] ? graph.constantTensor(node.input[index]) : undefined;
+        if (fromInput) return tensorToFloat32(fromInput)[0];
+        return node.attribute.find((a) => a.name === attrName)?.f;
+      };
+      const min = bound(1, 'min');
+      const max = bound(2, 'max');
+      const loOk = lo === undefined || (min !== undefined && min >= lo) || provablyWithin(graph, node.input[0], lo, undefined, depth + 1);
+      const hiOk = hi === undefined || (max !== undefined && max <= hi) || provablyWithin(graph, node.input[0], undefined, hi, depth + 1);
+      return loOk && hiOk;
+    }
+    case 'Min': // min ≥ lo needs every input ≥ lo; min ≤ hi needs one input ≤ hi
+    case 'Max': {
+      const inputs = node.input.filter(Boolean);
+      const above = (name: string) => lo === undefined || provablyWithin(graph, name, lo, undefined, depth + 1);
+      const below = (name: string) => hi === undefined || provablyWithin(graph, name, undefined, hi, depth + 1);
+      return node.opType === 'Min' ? inputs.every(above) && inputs.some(below) : inputs.some(above) && inputs.every(below);
+    }
+    default:
+      if (!RANGE_PRESERVING.has(node.opType)) return false;
+      if (node.opType === 'Pad') {
+        const mode = node.attribute.find((a) => a.name === 'mode')?.s;
+        const value = node.input[2] ? graph.constantTensor(node.input[2]) : undefined;
+        const padValue = value ? tensorToFloat32(value)[0] : (node.attribute.find((a) => a.name === 'value')?.f ?? 0);
+        const constantMode = !mode || new TextDecoder().decode(mode) === 'constant';
+        if (constantMode && ((lo !== undefined && padValue < lo) || (hi !== undefined && padValue > hi))) return false;
+      }
+      if (node.opType === 'Resize' || node.opType === 'Upsample') {
+        const mode = node.attribute.find((a) => a.name === 'mode')?.s;
+        if (mode && new TextDecoder().decode(mode) === 'cubic') return false;
+      }
+      return dataInputs(node).every(within);
+  }
+}
+
+/**
+ * TFLite-style graphs fuse ReLU/ReLU6 into the quantization range: an output range starting exactly at 0
+ * (zero point = the type's minimum) IS the activation, and the float graph has no Relu. Returns the activation the
+ * twin must make explicit, or undefined when the float producer already guarantees the bounds.
+ */
+function fusedActivation(graph: Graph, q: NodeProto, scales: Float64Array, zeroPoints: Float64Array | undefined, quantizedType: number): { lo: number; hi?: number } | undefined {
+  const range = quantizedRange(quantizedType);
+  if (!range) return undefined;
+  const zps = Array.from(scales, (_, c) => (zeroPoints ? (zeroPoints.length === 1 ? zeroPoints[0] : zeroPoints[c]) : 0));
+  if (!zps.every((zp) => zp === range[0])) return undefined;
+  const his = Array.from(scales, (s, c) => (range[1] - zps[c]) * s);
+  const isRelu6 = his.every((hi, c) => Math.abs(hi - 6) <= scales[c]);
+  const source = q.input[0];
+  if (isRelu6 && !provablyWithin(graph, source, 0, 6 + Math.max(...scales))) return { lo: 0, hi: 6 };
+  if (!provablyWithin(graph, source, 0, undefined)) return { lo: 0 };
+  return undefined;
 }
 
 export function deriveFloatTwin(model: ModelProto, graph: Graph): FloatTwin {
@@ -327,6 +437,8 @@ export function deriveFloatTwin(model: ModelProto, graph: Graph): FloatTwin {
   let removedPairs = 0;
   let foldedConstants = 0;
   let keptInputConversions = 0;
+  let fusedActivations = 0;
+  const opset = defaultOpset(model);
   const outputs = new Set(graph.proto.output.map((o) => o.name));
   const consumersOf = (name: string) => (graph.values.get(name)?.consumers ?? []).map((i) => nodes[i]);
   const producerOf = (name: string) => {
@@ -509,16 +621,44 @@ export function deriveFloatTwin(model: ModelProto, graph: Graph): FloatTwin {
     if (paths.length === 0 && !isOutput) continue; // an unread Q: dropped with the dead nodes
     const r = record(node, node.input[0], p, isOutput ? 'output' : 'activation');
     activations.push(r);
-    rename.set(node.output[0], node.input[0]);
-    if (isOutput) {
-      replacement.set(node, { input: [node.input[0]], output: [node.output[0]], name: `${nodeLabel(node)}_float_twin`, opType: 'Identity', domain: '', attribute: [] });
+    // A fused ReLU/ReLU6 becomes explicit under the Q output's name (the activated tensor); otherwise readers of
+    // the quantized tensor read the float input again.
+    const fused = fusedActivation(graph, node, p.scales, p.zeroPoints, p.quantizedType);
+    const label = nodeLabel(node);
+    if (fused) {
+      fusedActivations++;
+      const base = { output: [node.output[0]], name: fresh(`${label}_fused_${fused.hi === undefined ? 'relu' : 'relu6'}`), domain: '' };
+      if (fused.hi === undefined) replacement.set(node, { ...base, input: [node.input[0]], opType: 'Relu', attribute: [] });
+      else if (opset >= 11) {
+        const lo = fresh(`${label}_fused_min`);
+        const hi = fresh(`${label}_fused_max`);
+        added.push(float32Tensor(lo, [], new Float32Array([fused.lo])), float32Tensor(hi, [], new Float32Array([fused.hi])));
+        replacement.set(node, { ...base, input: [node.input[0], lo, hi], opType: 'Clip', attribute: [] });
+      } else {
+        replacement.set(node, {
+          ...base,
+          input: [node.input[0]],
+          opType: 'Clip',
+          attribute: [
+            { name: 'min', type: 1, f: fused.lo },
+            { name: 'max', type: 1, f: fused.hi },
+          ],
+        });
+      }
       retyped.add(node.output[0]);
-      r.readBy.push(node.output[0]);
-    } else drop.add(node);
+    } else {
+      rename.set(node.output[0], node.input[0]);
+      if (isOutput) {
+        replacement.set(node, { input: [node.input[0]], output: [node.output[0]], name: `${label}_float_twin`, opType: 'Identity', domain: '', attribute: [] });
+        retyped.add(node.output[0]);
+      } else drop.add(node);
+    }
+    if (isOutput) r.readBy.push(node.output[0]);
+    const floatTensor = fused ? node.output[0] : node.input[0];
     for (const { chain, dq } of paths) {
       removedPairs++;
       chain.forEach((c) => c.output.forEach((o) => retyped.add(o)));
-      const source = chain.length > 0 ? chain[chain.length - 1].output[0] : node.input[0];
+      const source = chain.length > 0 ? chain[chain.length - 1].output[0] : floatTensor;
       const readName = bypass(dq, source);
       if (!r.readBy.includes(readName)) r.readBy.push(readName);
       for (const consumer of consumersOf(dq.output[0])) noteInputOf(consumer, readName, r);
@@ -548,10 +688,17 @@ export function deriveFloatTwin(model: ModelProto, graph: Graph): FloatTwin {
     );
   }
 
+  if (fusedActivations > 0) {
+    notes.push(
+      `${fusedActivations} quantization range(s) start exactly at 0 on a tensor the float graph does not bound: the activation (ReLU/ReLU6) was fused ` +
+        'into the quantization, so the twin makes it explicit (Relu, or Clip(0, 6) when the range ends at 6) under the quantized tensor\'s name.',
+    );
+  }
   const kept = nodes.filter((n) => !drop.has(n)).map((n) => replacement.get(n) ?? n);
   const twinGraph = assembleGraph(graph, kept, rename, added, retyped);
   return {
     model: { ...model, graph: twinGraph },
+    fusedActivations,
     removedPairs,
     foldedConstants,
     activations,

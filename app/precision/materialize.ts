@@ -35,6 +35,14 @@ export interface MaterializeOptions {
    * bit-for-bit what the FP32 model computes.
    */
   switchable?: boolean;
+  /**
+   * 'int8-dequantize' (default, what TensorRT gets): int8 initializers behind a DequantizeLinear.
+   * 'dequantized-float' (emulation): the same values precomputed, float32(q · scale) — bit-identical to what
+   * DequantizeLinear produces — stored as a float initializer. ONNX Runtime does not constant-fold
+   * DequantizeLinear, so with the int8 form every run dequantizes every weight and no conv can prepack its
+   * weights; the float form runs at FP32 speed with exactly the same numbers.
+   */
+  weights?: 'int8-dequantize' | 'dequantized-float';
 }
 
 export interface QuantizedTensor {
@@ -106,7 +114,7 @@ export function materializePlan(
     const newInitializers: TensorProto[] = [];
     const prefix: NodeProto[] = [];
     const after = new Map<number, NodeProto[]>();
-    const rewritten = new Map<number, NodeProto>();
+    const rewritten = new Map<number, NodeProto[]>();
     const actDq = new Map<string, string>();
     const fp16Rounded = new Map<string, string>();
     const weightDq = new Map<string, string>();
@@ -167,6 +175,16 @@ export function materializePlan(
       const quantized = quantizeSymmetricInt8(values, layoutDims, axis ?? 0, scales);
       const channels = scales.length;
       const base = weight.tensor;
+      weightScales.set(layer.id, scales);
+      if (options.weights === 'dequantized-float') {
+        const { inner } = { inner: values.length / (channels * (axis === null ? 1 : weight.dims.slice(0, axis).reduce((a, b) => a * b, 1))) };
+        const dequantized = new Float32Array(values.length);
+        for (let i = 0; i < values.length; i++) dequantized[i] = Math.fround(quantized[i] * scales[Math.floor(i / inner) % channels]);
+        const name = fresh(`${base}__int8_dequantized`);
+        newInitializers.push(float32Tensor(name, [...weight.dims], dequantized));
+        weightDq.set(weight.tensor, name);
+        return name;
+      }
       const intName = fresh(`${base}__int8`);
       const scaleName = fresh(`${base}__scale`);
       const zeroName = fresh(`${base}__zero_point`);
@@ -185,7 +203,6 @@ export function materializePlan(
         domain: nodeDomain,
         attribute: axis === null ? [] : [attr('axis', { i: axis })],
       });
-      weightScales.set(layer.id, scales);
       weightDq.set(weight.tensor, dq);
       return dq;
     };
@@ -228,32 +245,48 @@ export function materializePlan(
     for (const [nodeIndex, r] of layersHere) {
       const node: GraphNode = graph.nodes[nodeIndex];
       const layer = r.layer;
+      // Reduced-precision inputs: activations through Q/DQ (or float16 rounding), constants replaced by their
+      // quantized (or float16-rounded) values.
       const inputs = [...node.inputs];
-      const outputs = [...node.outputs];
-      if (r.precision === 'int8') {
-        inputs.forEach((name, i) => {
-          if (layer.weight && i === layer.weight.inputIndex) inputs[i] = choose(layer, quantizeWeight(layer), name, (n) => place(name, n));
-          else if (layer.activationInputs.includes(name)) inputs[i] = choose(layer, quantizeActivation(name, layer, r.entry?.activationAmax), name, (n) => place(name, n));
-        });
-      } else if (r.precision === 'fp16') {
-        inputs.forEach((name, i) => {
-          if (name === '') return;
-          if (layer.activationInputs.includes(name)) inputs[i] = choose(layer, roundActivationToFp16(name), name, (n) => place(name, n));
-          else if (graph.constantTensor(name)) inputs[i] = choose(layer, roundConstantToFp16(name), name, (n) => place(name, n));
-        });
-        const output = outputs[0];
-        const raw = fresh(`${output}__fp32`);
-        outputs[0] = raw;
-        const list = after.get(nodeIndex) ?? [];
-        if (options.switchable) {
-          const rounded = fresh(`${output}__fp16r`);
-          list.unshift(...castPair(raw, rounded), { input: [switchInput(layer), rounded, raw], output: [output], name: fresh(`${output}_Where`), opType: 'Where', domain: '', attribute: [] });
-        } else {
-          list.unshift(...castPair(raw, output));
+      const constantsReduced = [...node.inputs];
+      inputs.forEach((name, i) => {
+        if (name === '') return;
+        const isWeight = layer.weight !== undefined && i === layer.weight.inputIndex;
+        if (layer.activationInputs.includes(name) && !isWeight) {
+          const reduced = r.precision === 'int8' ? quantizeActivation(name, layer, r.entry?.activationAmax) : roundActivationToFp16(name);
+          inputs[i] = choose(layer, reduced, name, (n) => place(name, n));
+          constantsReduced[i] = inputs[i];
+        } else if (r.precision === 'int8' ? isWeight : graph.constantTensor(name) !== undefined) {
+          constantsReduced[i] = r.precision === 'int8' ? quantizeWeight(layer) : roundConstantToFp16(name);
+          if (!options.switchable) inputs[i] = constantsReduced[i];
         }
-        after.set(nodeIndex, list);
+      });
+      const output = node.outputs[0];
+      const constantsChanged = constantsReduced.some((name, i) => name !== inputs[i]);
+      const list = after.get(nodeIndex) ?? [];
+      if (options.switchable && (constantsChanged || r.precision === 'fp16')) {
+        // Switchable: the layer runs twice — original constants and reduced constants, both constant so ONNX
+        // Runtime prepacks them — and a Where picks the result (weights behind a Where would not be constant).
+        const original = fresh(`${output}__original`);
+        const reducedRaw = fresh(`${output}__reduced`);
+        rewritten.set(nodeIndex, [
+          { ...node.proto, input: inputs, output: [original, ...node.outputs.slice(1)] },
+          { ...node.proto, name: fresh(`${node.name || output}_reduced`), input: constantsReduced, output: [reducedRaw] },
+        ]);
+        let reducedOut = reducedRaw;
+        if (r.precision === 'fp16') {
+          reducedOut = fresh(`${output}__fp16r`);
+          list.unshift(...castPair(reducedRaw, reducedOut));
+        }
+        list.splice(r.precision === 'fp16' ? 2 : 0, 0, { input: [switchInput(layer), reducedOut, original], output: [output], name: fresh(`${output}_Where`), opType: 'Where', domain: '', attribute: [] });
+      } else if (r.precision === 'fp16') {
+        const raw = fresh(`${output}__fp32`);
+        rewritten.set(nodeIndex, [{ ...node.proto, input: inputs, output: [raw, ...node.outputs.slice(1)] }]);
+        list.unshift(...castPair(raw, output));
+      } else {
+        rewritten.set(nodeIndex, [{ ...node.proto, input: inputs }]);
       }
-      rewritten.set(nodeIndex, { ...node.proto, input: inputs, output: outputs });
+      after.set(nodeIndex, list);
     }
 
     const transformNode = (node: GraphNode, proto: NodeProto): NodeProto => {
@@ -273,7 +306,7 @@ export function materializePlan(
     const body: NodeProto[] = [];
     for (const index of graph.topologicalOrder) {
       const node = graph.nodes[index];
-      body.push(transformNode(node, rewritten.get(index) ?? node.proto));
+      for (const proto of rewritten.get(index) ?? [node.proto]) body.push(transformNode(node, proto));
       body.push(...(after.get(index) ?? []));
     }
     nodes.push(...prefix, ...body);

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { isWorkbenchError } from '../../app/errors';
 import { analyzeCommand } from './commands/analyze';
+import { EXPORT_OPTIONS, EXPORT_USAGE, exportCommand } from './commands/export';
 import { inspectCommand } from './commands/inspect';
 import { pinCommand } from './commands/pin';
 import { sensitivityCommand } from './commands/sensitivity';
@@ -15,6 +16,7 @@ Usage:
   pwb inspect MODEL [--json]
   pwb sensitivity MODEL --out DIR [data, preprocessing and calibration flags as for analyze]
               [--target 'cosine>=0.999'|'sqnr>=30'|'top1>=0.99'] [--samples 8] [--compare-search] [--all-but-this]
+${EXPORT_USAGE}
   pwb pin PLAN.json --layer ID [--layer ID…] --precision int8|fp16|fp32 [--model MODEL]   (or --unpin)
   pwb analyze MODEL --out DIR [--precision int8|fp16]
               [--calib-data DIR|FILE.npz|FILE.npy | --random N [--seed S]] [--calib-samples N]
@@ -66,6 +68,7 @@ const OPTIONS = {
   samples: { type: 'string' },
   'compare-search': { type: 'boolean' },
   'all-but-this': { type: 'boolean' },
+  ...EXPORT_OPTIONS,
 } as const;
 
 export async function main(argv: string[], out: { write(s: string): unknown } = process.stdout, err: { write(s: string): unknown } = process.stderr): Promise<number> {
@@ -83,7 +86,7 @@ export async function main(argv: string[], out: { write(s: string): unknown } = 
       (values.help ? out : err).write(USAGE);
       return values.help ? 0 : 2;
     }
-    if (!['inspect', 'analyze', 'pin', 'sensitivity'].includes(command)) {
+    if (!['inspect', 'analyze', 'pin', 'sensitivity', 'export'].includes(command)) {
       err.write(`pwb: unknown command '${command}'\n\n${USAGE}`);
       return 2;
     }
@@ -94,6 +97,7 @@ export async function main(argv: string[], out: { write(s: string): unknown } = 
     if (command === 'inspect') return await inspectCommand(modelPath, { json: !!values.json, out });
     if (command === 'pin') return await pinCommand(modelPath, values, out);
     if (command === 'sensitivity') return await sensitivityCommand(modelPath, values, out, err);
+    if (command === 'export') return await exportCommand(modelPath, values, out, err);
     return await analyzeCommand(modelPath, values, out, err);
   } catch (error) {
     if (isWorkbenchError(error)) {

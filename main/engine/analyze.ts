@@ -329,7 +329,8 @@ export class AnalysisSession {
 
     const ranges = this.rangesFor(plan, resolved);
     const materializeStart = performance.now();
-    const materialized = materializePlan(proto, graph, resolved, (graphPath, tensor) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax);
+    // Emulation stores quantized weights pre-dequantized (bit-identical values; see MaterializeOptions.weights).
+    const materialized = materializePlan(proto, graph, resolved, (graphPath, tensor) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax, { weights: 'dequantized-float' });
     const materializeMs = performance.now() - materializeStart;
     const classification = this.isClassifier() ? new ClassificationAccumulator({ labelOffset: this.options.labelOffset ?? 0 }) : null;
     const precisionLabel = plan.defaultPrecision === 'fp32' ? 'mixed' : plan.defaultPrecision.toUpperCase();

@@ -49,7 +49,7 @@ export class SwitchEvaluator {
     classifier: boolean;
     label: string;
   }): Promise<SwitchEvaluator> {
-    const switchable = materializePlan(args.model, args.graph, args.reduced, args.amaxOf, { switchable: true });
+    const switchable = materializePlan(args.model, args.graph, args.reduced, args.amaxOf, { switchable: true, weights: 'dequantized-float' });
     const samples: Sample[] = [];
     for await (const sample of args.source.samples()) {
       samples.push(sample);

@@ -57,7 +57,7 @@ export async function sensitivityCommand(modelPath: string, flags: SensitivityFl
     await fs.mkdir(outDir, { recursive: true });
     await writeFileAtomic(path.join(outDir, 'report.json'), JSON.stringify(report));
     if (sensitivity.suggestion) {
-      await writeFileAtomic(path.join(outDir, 'suggested-plan.json'), JSON.stringify(pinLayers(plan, sensitivity.suggestion.pins, 'fp16'), null, 2) + '\n');
+      await writeFileAtomic(path.join(outDir, 'suggested-plan.json'), JSON.stringify(pinLayers(plan, sensitivity.suggestion.pins, 'fp32'), null, 2) + '\n');
     }
     if (flags.json) {
       out.write(JSON.stringify({ ranking: sensitivity.ranking.slice(0, 20), suggestion: sensitivity.suggestion, comparisons: sensitivity.comparisons, evaluations: sensitivity.evaluations }, null, 2) + '\n');
@@ -74,7 +74,7 @@ export async function sensitivityCommand(modelPath: string, flags: SensitivityFl
     out.write(renderTable(['#', 'layer', 'cosine', 'SQNR dB', 'top-1'], rows, ['r', 'l', 'r', 'r', 'r']) + '\n');
     if (sensitivity.suggestion) {
       const s = sensitivity.suggestion;
-      out.write(`\nSuggestion for ${flags.target}: keep ${s.pins.length} layer(s) in FP16 — ${s.pins.join(', ') || '(none needed)'}; ` + `${s.met ? 'meets' : 'does NOT meet'} the target (cosine ${formatNumber(s.score.cosineSimilarity, 6)}, SQNR ${formatNumber(s.score.sqnrDb)} dB) after ${s.evaluations} evaluations\n`);
+      out.write(`\nSuggestion for ${flags.target}: keep ${s.pins.length} layer(s) in FP32 (as evaluated; FP16 usually suffices — check with analyze --plan) — ${s.pins.join(', ') || '(none needed)'}; ` + `${s.met ? 'meets' : 'does NOT meet'} the target (cosine ${formatNumber(s.score.cosineSimilarity, 6)}, SQNR ${formatNumber(s.score.sqnrDb)} dB) after ${s.evaluations} evaluations\n`);
       for (const c of sensitivity.comparisons) out.write(`  ${c.method.padEnd(17)} ${String(c.pins.length).padStart(3)} pins, ${String(c.evaluations).padStart(4)} evaluations${c.met ? '' : ' (target not met)'}${c.capped ? ' (stopped at cap)' : ''}\n`);
       out.write(`suggested plan: ${path.join(outDir, 'suggested-plan.json')}\n`);
     }

@@ -90,3 +90,32 @@ test('FP16 emulation rounds input, weights, bias and output to float16', async (
     }
   }
 });
+
+test('pre-dequantized weights and the switchable graph compute bit-identical numbers', async () => {
+  const { model, graph } = gemmModel(13);
+  const layers = discoverLayers(graph);
+  const resolved = resolvePlan(defaultPlan('int8'), layers).resolved;
+  const x = input();
+  const run = async (m: typeof model, extra: Record<string, { dataType: 'bool'; dims: number[]; data: Uint8Array }> = {}) => {
+    const runner = await OrtRunner.create(m, 'variant');
+    const out = (await runner.run({ x: { dataType: 'float32', dims: [3, K], data: x }, ...extra }, ['y'])).get('y')!.data.slice();
+    await runner.release();
+    return out;
+  };
+  const int8 = await run(materializePlan(model, graph, resolved, () => 2.5).model);
+  const floatWeights = await run(materializePlan(model, graph, resolved, () => 2.5, { weights: 'dequantized-float' }).model);
+  assert.deepEqual(floatWeights, int8);
+  const switchable = materializePlan(model, graph, resolved, () => 2.5, { switchable: true, weights: 'dequantized-float' });
+  const [switchName] = [...switchable.switches.values()];
+  const on = await run(switchable.model, { [switchName]: { dataType: 'bool', dims: [], data: new Uint8Array([1]) } });
+  const off = await run(switchable.model, { [switchName]: { dataType: 'bool', dims: [], data: new Uint8Array([0]) } });
+  assert.deepEqual(on, int8);
+  assert.deepEqual(off, await run(model));
+  // FP16, switchable: on = the FP16 emulation, off = FP32.
+  const fp16Resolved = resolvePlan(defaultPlan('fp16'), layers).resolved;
+  const fp16 = await run(materializePlan(model, graph, fp16Resolved, () => undefined).model);
+  const sw16 = materializePlan(model, graph, fp16Resolved, () => undefined, { switchable: true });
+  const [sw16Name] = [...sw16.switches.values()];
+  assert.deepEqual(await run(sw16.model, { [sw16Name]: { dataType: 'bool', dims: [], data: new Uint8Array([1]) } }), fp16);
+  assert.deepEqual(await run(sw16.model, { [sw16Name]: { dataType: 'bool', dims: [], data: new Uint8Array([0]) } }), await run(model));
+});
