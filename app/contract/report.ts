@@ -136,7 +136,14 @@ export interface AnalysisReport {
   version: typeof REPORT_VERSION;
   createdAt: string;
   tool: { name: string; version: string; onnxruntime: string };
-  model: { path: string; summary: ModelSummary; layerCount: number; layersInSubgraphs: number };
+  model: {
+    path: string;
+    summary: ModelSummary;
+    layerCount: number;
+    layersInSubgraphs: number;
+    /** An already-quantized input model: the analysis ran on its float twin (summary of what was removed). */
+    quantizedInput: { kind: string; summary: Record<string, number>; notes: string[] } | null;
+  };
   settings: {
     precision: Precision;
     calibrator: { method: CalibratorName; parameters: Record<string, number | string> };

@@ -23,7 +23,8 @@ import { defaultPlan, resolvePlan, type CalibratorName, type Precision, type Pre
 import { ReplayableSampleSource } from '../data/sample-cache';
 import { openSampleSource, type SampleSourceOptions } from '../data/sample-sources';
 import type { ModelInputSpec, SampleSource } from '../data/types';
-import { loadModel } from '../io/model-file';
+import { loadAnalysisModel } from '../io/model-file';
+import { planFromImport, type QuantizedImport } from '../../app/precision/quantized-import';
 import { scalesFromCache } from './cache-scales';
 import { runComparisonPass } from './comparison-pass';
 import { resolveInputSpecs } from './input-specs';
@@ -110,7 +111,7 @@ export class AnalysisSession {
 
   private constructor(
     private readonly options: SessionOptions,
-    readonly model: { proto: ModelProto; graph: Graph; layers: Layer[] },
+    readonly model: { proto: ModelProto; graph: Graph; layers: Layer[]; quantized?: QuantizedImport; initialPlan: PrecisionPlan },
     private readonly inputSpecs: ModelInputSpec[],
     private readonly modelOutputs: string[],
     private readonly runnerOptions: RunnerOptions,
@@ -131,7 +132,11 @@ export class AnalysisSession {
     const warnings: string[] = [];
     const breakdown = emptyBreakdown();
     progress({ phase: 'load', done: 0, total: 1 });
-    const { proto, graph, layers } = await loadModel(options.modelPath);
+    const { proto, graph, layers, quantized } = await loadAnalysisModel(options.modelPath);
+    if (quantized) {
+      warnings.push(`${options.modelPath} is a ${quantized.kind} quantized model: analysing its float twin (${quantized.summary.qdqPairsRemoved} Q/DQ pairs removed, ${quantized.summary.integerOps} integer ops rewritten) under the original's precisions and scales`);
+      for (const note of quantized.notes) warnings.push(`quantized import: ${note}`);
+    }
     const inputSpecs = resolveInputSpecs(graph, options.inputShapes, warnings);
     if (layers.length === 0) warnings.push('no reduced-precision layers found (no Conv/Gemm/MatMul/residual Add/pooling)');
     const modelOutputs = graph.outputs().map((o) => o.name);
@@ -142,7 +147,7 @@ export class AnalysisSession {
 
     // Which activation tensors need a range: every layer's inputs for a rebuildable session; for a one-shot
     // analysis only those of the plan's INT8 layers without an override.
-    const firstPlan = options.plan ?? defaultPlan(options.precision, options.calibrator ?? 'entropy');
+    const firstPlan = options.plan ?? (quantized ? planFromImport(quantized, layers, { calibrator: options.calibrator }) : defaultPlan(options.precision, options.calibrator ?? 'entropy'));
     const int8 = resolvePlan(firstPlan, layers).resolved.filter((r) => r.precision === 'int8' && r.entry?.activationAmax === undefined).map((r) => r.layer);
     const activationRequests = activationRequestsOf(options.keepForRebuilds ? layers : int8);
     const cacheRanges = new Map<string, number>();
@@ -200,7 +205,7 @@ export class AnalysisSession {
       }
       const calibrationMs = performance.now() - calibrationStart;
       return new AnalysisSession(
-        options, { proto, graph, layers }, inputSpecs, modelOutputs, runnerOptions, cacheRanges, cacheInfo, statistics, calibrationData,
+        options, { proto, graph, layers, quantized, initialPlan: firstPlan }, inputSpecs, modelOutputs, runnerOptions, cacheRanges, cacheInfo, statistics, calibrationData,
         evaluation, store, warnings, { load: loadMs, calibration: calibrationMs, started }, breakdown,
       );
     } catch (error) {
@@ -360,7 +365,13 @@ export class AnalysisSession {
       version: REPORT_VERSION,
       createdAt: new Date().toISOString(),
       tool: { name: 'precision-workbench', version: this.options.toolVersion ?? '0.0.0', onnxruntime: ort.env.versions.node ?? 'unknown' },
-      model: { path: this.options.modelPath, summary: summarizeModel(proto, graph), layerCount: layers.length, layersInSubgraphs: layers.filter((l) => l.graphPath !== '').length },
+      model: {
+        path: this.options.modelPath,
+        summary: summarizeModel(proto, graph),
+        layerCount: layers.length,
+        layersInSubgraphs: layers.filter((l) => l.graphPath !== '').length,
+        quantizedInput: this.model.quantized ? { kind: this.model.quantized.kind, summary: this.model.quantized.summary, notes: this.model.quantized.notes } : null,
+      },
       settings: {
         precision,
         calibrator: { method: plan.calibrator, parameters: this.calibrationParameters.get(plan.calibrator) ?? {} },
@@ -402,11 +413,14 @@ export class AnalysisSession {
   }
 }
 
-/** One-shot analysis: open, build the plan (or the default plan of `precision`), close. */
+/**
+ * One-shot analysis: open, build the plan (or the default plan of `precision` — for an already-quantized model,
+ * the original's own precisions and scales), close.
+ */
 export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisReport> {
   const session = await AnalysisSession.open(options);
   try {
-    const plan = options.plan ?? defaultPlan(options.precision, options.calibrator ?? 'entropy');
+    const plan = session.model.initialPlan;
     return (await session.build(options.calibrator ? { ...plan, calibrator: options.calibrator } : plan)).report;
   } finally {
     session.dispose();

@@ -9,6 +9,7 @@ import { Graph } from '../../app/model/graph';
 import { decodeModel } from '../../app/onnx/decode';
 import type { GraphProto, ModelProto, TensorProto } from '../../app/onnx/proto';
 import { discoverLayers, type Layer } from '../../app/precision/layers';
+import { importQuantizedModel, type QuantizedImport } from '../../app/precision/quantized-import';
 
 export interface LoadedModel {
   path: string;
@@ -96,4 +97,22 @@ export async function loadModel(modelPath: string): Promise<LoadedModel> {
     throw error;
   }
   return { path: modelPath, bytes, proto, graph, layers: discoverLayers(graph) };
+}
+
+export interface AnalysisModel extends LoadedModel {
+  /** Set when the file is a quantized model (Q/DQ or dynamic int8): proto/graph/layers are then its float twin. */
+  quantized?: QuantizedImport;
+}
+
+/**
+ * The model an analysis works on: the file itself when it is a float model; for an already-quantized model its
+ * float twin (quantization removed, scales kept in `quantized`), so "which Q/DQ pair hurts" is an analysis of
+ * the twin under the original's plan.
+ */
+export async function loadAnalysisModel(modelPath: string): Promise<AnalysisModel> {
+  const loaded = await loadModel(modelPath);
+  const imported = importQuantizedModel(loaded.proto, loaded.graph);
+  if (imported.kind === 'float') return loaded;
+  const graph = new Graph(imported.floatTwin.graph);
+  return { ...loaded, proto: imported.floatTwin, graph, layers: discoverLayers(graph), quantized: imported };
 }

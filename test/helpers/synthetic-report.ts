@@ -23,7 +23,7 @@ export function syntheticReport(
     version: REPORT_VERSION,
     createdAt: '2026-01-02T03:04:05.000Z',
     tool: { name: 'precision-workbench', version: 'test', onnxruntime: 'test' },
-    model: { path: 'model.onnx', summary: summarizeModel(model, graph), layerCount: layers.length, layersInSubgraphs: 0 },
+    model: { path: 'model.onnx', summary: summarizeModel(model, graph), layerCount: layers.length, layersInSubgraphs: 0, quantizedInput: null },
     settings: {
       precision: 'int8',
       calibrator: { method: 'max', parameters: {} },

@@ -64,7 +64,7 @@ function summaryLines(report: AnalysisReport): string[] {
   for (const l of report.layers) counts[l.precision] = (counts[l.precision] ?? 0) + 1;
   lines.push(
     `${report.model.path}: ${report.model.layerCount} layers (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}), ` +
-      `calibrated on ${report.settings.calibrationData.samples} samples (${report.settings.calibrator.method}), compared on ${report.settings.evalData.samples}`,
+      `${report.settings.calibrationData.samples > 0 ? `calibrated on ${report.settings.calibrationData.samples} samples (${report.settings.calibrator.method})` : `ranges from ${report.model.quantizedInput ? 'the quantized model' : report.settings.calibrationCache ? 'the calibration cache' : 'the plan'}`}, compared on ${report.settings.evalData.samples}`,
   );
   const cache = report.settings.calibrationCache;
   if (cache) {
