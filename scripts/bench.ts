@@ -138,7 +138,9 @@ async function rebuildAndSearch(c: BenchCase, samples: number, target: string): 
     await runner.release();
     console.log(`rebuild ${c.name} ${(rebuilt.timingsMs.total / bareMs).toFixed(2)}`);
     console.error(`  rebuild after pinning ${worst.id}: ${(rebuilt.timingsMs.total / 1000).toFixed(2)} s (materialize ${rebuilt.timingsMs.materialize.toFixed(0)} ms, comparison ${(rebuilt.timingsMs.comparison / 1000).toFixed(2)} s); one bare reduced pass ${(bareMs / 1000).toFixed(2)} s; FP32 references stored: ${session.hasStoredReferences}`);
-    const sensitivity = await session.sensitivity(defaultPlan('int8'), { samples: Math.min(samples, 8), target: parseTarget(target), compareSearches: true });
+    // The search compares against greedy, which needs ≈ n·k evaluations: a few samples keep it to minutes.
+    const searchSamples = Number(process.env.PWB_BENCH_SEARCH_SAMPLES ?? 4);
+    const sensitivity = await session.sensitivity(defaultPlan('int8'), { samples: Math.min(samples, searchSamples), target: parseTarget(target), compareSearches: true });
     console.log(`sensitivity ${c.name} ${(sensitivity.timingsMs.ranking / analysisMs).toFixed(2)}`);
     const greedy = sensitivity.comparisons.find((x) => x.method === 'greedy')!;
     const ours = sensitivity.suggestion!;
