@@ -16,7 +16,7 @@ import {
 import { formatPythonFloat, parseOrtTableValue } from '../../../app/calibration/python-float';
 import { isWorkbenchError } from '../../../app/errors';
 
-// Tests run from the repo root (/work/main); the shared data sits next to it.
+// Tests run from the repo root; the shared data sits next to it (../shared/data).
 const CACHE_DIR = path.resolve(process.cwd(), '../shared/data/trt/calib-caches');
 
 const code = (expected: string, message?: RegExp | string) => (e: unknown) =>
