@@ -1,21 +1,7 @@
-/** Deterministic pseudo-random data for the calibration tests (mulberry32; the same seed gives the same data). */
-export function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random data for the calibration tests: the same generators as the compare tests. */
+import { gaussian, seededRandom as makeRandom } from '../compare/helpers';
 
-/** Standard normal samples (Box–Muller). */
-export function gaussian(random: () => number): number {
-  const u = 1 - random();
-  const v = random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+export { gaussian, makeRandom };
 
 /**
  * A realistic activation: mostly Gaussian (σ = 1), a ReLU-like share of exact zeros, and rare large outliers —
