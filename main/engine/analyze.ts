@@ -263,7 +263,7 @@ export class AnalysisSession {
    * with a target, suggests pins (and runs the reference searches when `compareSearches`). Uses the switchable
    * graph: one session, one pass over `samples` samples per evaluation, no captured tensors.
    */
-  async sensitivity(plan: PrecisionPlan, options: { samples?: number; target?: SearchTarget; compareSearches?: boolean; allButThis?: boolean } = {}): Promise<SensitivityReport> {
+  async sensitivity(plan: PrecisionPlan, options: { samples?: number; target?: SearchTarget; compareSearches?: boolean; allButThis?: boolean; maxGreedyEvaluations?: number } = {}): Promise<SensitivityReport> {
     const setupStart = performance.now();
     const { proto, graph, layers } = this.model;
     const { resolved } = resolvePlan(plan, layers);
@@ -303,7 +303,7 @@ export class AnalysisSession {
         suggestion = toPinSearch(await rankedSearch(order, ids, options.target, evaluate, ids.length));
         void before;
         if (options.compareSearches) {
-          comparisons.push(toPinSearch(await greedySearch(ids, options.target, evaluate)));
+          comparisons.push(toPinSearch(await greedySearch(ids, options.target, evaluate, options.maxGreedyEvaluations ?? 1000)));
           comparisons.push(toPinSearch(await bisectionSearch(ids, options.target, evaluate)));
         }
       }
