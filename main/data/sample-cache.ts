@@ -54,6 +54,7 @@ export class ReplayableSampleSource implements SampleSource {
   }
 
   private async *record(): AsyncGenerator<Sample> {
+    this.dispose(); // a pass abandoned before the end is recorded again from the start
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pwb-samples-'));
     const file = path.join(dir, 'samples.bin');
     this.file = { dir, path: file, fd: openSync(file, 'w+', 0o600), size: 0 };

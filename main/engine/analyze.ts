@@ -16,7 +16,7 @@ import { WorkbenchError } from '../../app/errors';
 import { captureOutputName, type CaptureRequest } from '../../app/model/capture';
 import { summarizeModel, type Graph } from '../../app/model/graph';
 import type { ModelProto } from '../../app/onnx/proto';
-import type { Layer } from '../../app/precision/layers';
+import { quantizedActivationTensors, type Layer } from '../../app/precision/layers';
 import { materializePlan } from '../../app/precision/materialize';
 import { bisectionSearch, CountingOracle, greedySearch, isolatedSensitivity, rankBySensitivity, rankedSearch, type Score, type SearchResult, type SearchTarget } from '../../app/precision/pin-search';
 import { defaultPlan, resolvePlan, type CalibratorName, type Precision, type PrecisionPlan, type ResolvedLayerPrecision } from '../../app/precision/plan';
@@ -29,7 +29,7 @@ import { scalesFromCache } from './cache-scales';
 import { runComparisonPass } from './comparison-pass';
 import { resolveInputSpecs } from './input-specs';
 import type { RunnerOptions } from './ort-runner';
-import { runReferencePass } from './reference-pass';
+import { outputKey, runReferencePass } from './reference-pass';
 import { ReferenceStore } from './reference-store';
 import { buildLayerReports, buildOutputReports, type ActivationRange } from './report-builder';
 import { SwitchEvaluator } from './switch-evaluator';
@@ -70,22 +70,6 @@ export interface AnalyzeOptions {
   recordReferences?: boolean;
   /** Disk budget for the reference store (bytes); default half the free temp space, at most 32 GiB. */
   referenceBudgetBytes?: number;
-}
-
-/** Activation inputs of the given layers without a plan override, one request per tensor. */
-function activationRequestsOf(layers: readonly Layer[]): CaptureRequest[] {
-  const seen = new Set<string>();
-  const requests: CaptureRequest[] = [];
-  for (const layer of layers) {
-    for (const tensor of layer.activationInputs) {
-      const request = { graphPath: layer.graphPath, tensor };
-      if (!seen.has(captureOutputName(request))) {
-        seen.add(captureOutputName(request));
-        requests.push(request);
-      }
-    }
-  }
-  return requests;
 }
 
 /** One build of the session: the plan, its report and what it cost. */
@@ -149,7 +133,7 @@ export class AnalysisSession {
     // analysis only those of the plan's INT8 layers without an override.
     const firstPlan = options.plan ?? (quantized ? planFromImport(quantized, layers, { calibrator: options.calibrator }) : defaultPlan(options.precision, options.calibrator ?? 'entropy'));
     const int8 = resolvePlan(firstPlan, layers).resolved.filter((r) => r.precision === 'int8' && r.entry?.activationAmax === undefined).map((r) => r.layer);
-    const activationRequests = activationRequestsOf(options.keepForRebuilds ? layers : int8);
+    const activationRequests: CaptureRequest[] = quantizedActivationTensors(options.keepForRebuilds ? layers : int8);
     const cacheRanges = new Map<string, number>();
     let cacheInfo: AnalysisReport['settings']['calibrationCache'] = null;
     if (options.calibrationCachePath) {
@@ -279,6 +263,8 @@ export class AnalysisSession {
       outputs: this.modelOutputs,
       classifier: this.isClassifier(),
       label: this.options.modelPath,
+      // FP32 outputs already on disk when the session keeps references: no FP32 session needed.
+      storedReferences: this.store?.enabled ? (index) => { const stored = this.store!.read(index); return new Map(this.modelOutputs.map((name) => [name, stored.get(outputKey(name))!.data])); } : undefined,
     });
     try {
       const ids = reduced.map((r) => r.layer.id);

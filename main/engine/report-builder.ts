@@ -23,16 +23,16 @@ export function buildLayerReports(
   comparison: ComparisonResult,
 ): LayerReport[] {
   const saturation: ReadonlyMap<string, SaturationResult> = comparison.saturation;
+  const quantizedScale = new Map(materialized.activations.map((a) => [captureOutputName(a), a.scale]));
   const activation = (layer: Layer, tensor: string, override: number | undefined): ActivationReport | null => {
     const key = captureOutputName({ graphPath: layer.graphPath, tensor });
     const range = override !== undefined ? { amax: override, source: 'plan-override' as const } : ranges.get(key);
     if (!range) return null;
     const stats = statistics.get(key);
-    const quantized = materialized.activations.find((a) => a.graphPath === layer.graphPath && a.tensor === tensor);
     return {
       tensor,
       amax: range.amax,
-      scale: quantized?.scale ?? Math.fround(range.amax / 127),
+      scale: quantizedScale.get(key) ?? Math.fround(range.amax / 127),
       source: range.source,
       calibrationMin: stats ? stats.min : NaN,
       calibrationMax: stats ? stats.max : NaN,

@@ -48,6 +48,8 @@ export class SwitchEvaluator {
     outputs: string[];
     classifier: boolean;
     label: string;
+    /** FP32 model outputs of sample i when they are already stored (otherwise an FP32 run computes them). */
+    storedReferences?: (index: number) => Map<string, Float32Array>;
   }): Promise<SwitchEvaluator> {
     const switchable = materializePlan(args.model, args.graph, args.reduced, args.amaxOf, { switchable: true, weights: 'dequantized-float' });
     const samples: Sample[] = [];
@@ -55,15 +57,19 @@ export class SwitchEvaluator {
       samples.push(sample);
       if (samples.length >= args.maxSamples) break;
     }
-    const fp32 = await OrtRunner.create(args.model, `${args.label} (FP32)`);
     const references: Map<string, Float32Array>[] = [];
-    try {
-      for (const sample of samples) {
-        const out = await fp32.run(sample.feeds, args.outputs);
-        references.push(new Map(args.outputs.map((name) => [name, out.get(name)!.data])));
+    if (args.storedReferences) {
+      samples.forEach((_, i) => references.push(args.storedReferences!(i)));
+    } else {
+      const fp32 = await OrtRunner.create(args.model, `${args.label} (FP32)`);
+      try {
+        for (const sample of samples) {
+          const out = await fp32.run(sample.feeds, args.outputs);
+          references.push(new Map(args.outputs.map((name) => [name, out.get(name)!.data])));
+        }
+      } finally {
+        await fp32.release();
       }
-    } finally {
-      await fp32.release();
     }
     const runner = await OrtRunner.create(switchable.model, `${args.label} (switchable)`);
     return new SwitchEvaluator(runner, switchable.switches, samples, references, args.outputs, args.classifier);
