@@ -3,7 +3,7 @@
  * message that says what went wrong, where (file, tensor, node) and, where possible, what to do.
  * Anything else that escapes is a bug.
  */
-export type ErrorArea = 'onnx' | 'model' | 'data' | 'calibration' | 'precision' | 'compare' | 'runtime' | 'cli' | 'io';
+export type ErrorArea = 'onnx' | 'model' | 'data' | 'calibration' | 'precision' | 'compare' | 'runtime' | 'cli' | 'io' | 'trt' | 'host' | 'transport';
 
 export class WorkbenchError extends Error {
   readonly code: string;

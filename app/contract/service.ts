@@ -6,6 +6,7 @@
  */
 import type { BuildDiff } from '../compare/build-diff';
 import type { AnalysisReport, SensitivityReport } from './report';
+import type { BuildView, GraphData, HeatmapData, LayerDetail, ModelOverview } from './views';
 import type { CalibratorName, Precision, PrecisionPlan } from '../precision/plan';
 
 export const SERVICE_VERSION = 1;
@@ -35,12 +36,14 @@ export interface SessionSummary {
   /** FP32 references are kept on disk: rebuilds run only the reduced-precision model. */
   storedReferences: boolean;
   initialPlan: PrecisionPlan;
+  overview: ModelOverview;
 }
 
+/** A build as the UI sees it: bounded rows, no tensors (app/contract/views.ts). */
 export interface BuildSummary {
   buildId: number;
   plan: PrecisionPlan;
-  report: AnalysisReport;
+  view: BuildView;
   timingsMs: { materialize: number; comparison: number; total: number };
   /** Against the previous build of the session (null for the first). */
   diff: BuildDiff | null;
@@ -51,21 +54,87 @@ export type PlanChange =
   | { kind: 'unpin'; layerIds: string[] }
   | { kind: 'replace'; plan: PrecisionPlan };
 
+/** Throttled progress of a long call (load, calibrate, reference, compare, report, sensitivity, export). */
+export interface ProgressEvent {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+/** Per-call context a transport passes alongside the request (never serialized). */
+export interface CallContext {
+  onProgress?: (progress: ProgressEvent) => void;
+}
+
+export interface SamplePreview {
+  description: string;
+  sampleCount: number;
+  index: number;
+  inputs: {
+    name: string;
+    dims: number[];
+    stats: { min: number; max: number; mean: number; std: number };
+    /** First image-like input rendered back to RGBA 8-bit (≤ 256 px a side), for a visual check of preprocessing. */
+    image: { width: number; height: number; rgbaBase64: string } | null;
+  }[];
+}
+
+export interface ExportRequest {
+  sessionId: string;
+  buildId: number;
+  outDir: string;
+  force?: boolean;
+  /** Which artifacts; all when omitted (app/export/export-artifacts.ts ExportKind). */
+  kinds?: string[];
+}
+
+export interface ExportedFiles {
+  outDir: string;
+  files: { kind: string; path: string; bytes: number }[];
+  warnings: string[];
+}
+
 export interface WorkbenchService {
+  /** Reads a model and lists its layers (no data, no inference). */
+  inspectModel(request: { modelPath: string }): Promise<ModelOverview>;
   /** Loads the model and data, calibrates and records FP32 references. */
-  openSession(request: OpenSessionRequest): Promise<SessionSummary>;
+  openSession(request: OpenSessionRequest, context?: CallContext): Promise<SessionSummary>;
   /** Builds a plan (the session's current plan when omitted) and compares it with FP32. */
-  build(request: { sessionId: string; plan?: PrecisionPlan }): Promise<BuildSummary>;
+  build(request: { sessionId: string; plan?: PrecisionPlan }, context?: CallContext): Promise<BuildSummary>;
   /** Applies a change to the latest plan and rebuilds: only the reduced-precision variant is rebuilt and run. */
-  applyPlanChange(request: { sessionId: string; change: PlanChange }): Promise<BuildSummary>;
+  applyPlanChange(request: { sessionId: string; change: PlanChange }, context?: CallContext): Promise<BuildSummary>;
+  /** One earlier build of the session, as its view. */
+  getBuild(request: { sessionId: string; buildId: number }): Promise<BuildSummary>;
+  /** The full analysis report of a build (large: histograms and per-channel vectors of every layer). */
+  report(request: { sessionId: string; buildId: number }): Promise<AnalysisReport>;
+  /** Histograms, per-channel error, weight ranges, producers and consumers of one layer. */
+  layerDetail(request: { sessionId: string; buildId: number; layerId: string }): Promise<LayerDetail>;
+  /** Layers × channel buckets of per-channel error (at most HEATMAP_MAX_COLUMNS columns). */
+  heatmap(request: { sessionId: string; buildId: number; columns?: number }): Promise<HeatmapData>;
+  /** The model's node graph for the graph view. */
+  graph(request: { sessionId: string }): Promise<GraphData>;
   /** Every build of the session: plan, report, timings. */
   history(request: { sessionId: string }): Promise<{ builds: { buildId: number; plan: PrecisionPlan; timingsMs: BuildSummary['timingsMs']; outputs: AnalysisReport['outputs'] }[] }>;
   /** Per-layer diff of two builds of the session. */
   diff(request: { sessionId: string; fromBuildId: number; toBuildId: number }): Promise<BuildDiff>;
   /** Isolated sensitivity ranking and, with a target, a pin suggestion. */
-  sensitivity(request: { sessionId: string; plan?: PrecisionPlan; samples?: number; target?: string; compareSearches?: boolean }): Promise<SensitivityReport>;
+  sensitivity(request: { sessionId: string; plan?: PrecisionPlan; samples?: number; target?: string; compareSearches?: boolean }, context?: CallContext): Promise<SensitivityReport>;
+  /** One preprocessed sample of a data source, as the model will see it. */
+  previewSample(request: { modelPath: string; data: DataSpec; index?: number; inputShapes?: Record<string, number[]> }): Promise<SamplePreview>;
+  /** Writes issue 3's exports (Q/DQ ONNX, mixed FP16 ONNX, calibration cache, trtexec, exclude list, plan, report) of a build. */
+  exportBuild(request: ExportRequest, context?: CallContext): Promise<ExportedFiles>;
   closeSession(request: { sessionId: string }): Promise<void>;
 }
 
 /** Method names, the single list the IPC/WebSocket channels derive from. */
-export const SERVICE_METHODS = ['openSession', 'build', 'applyPlanChange', 'history', 'diff', 'sensitivity', 'closeSession'] as const satisfies readonly (keyof WorkbenchService)[];
+export const SERVICE_METHODS = [
+  'inspectModel', 'openSession', 'build', 'applyPlanChange', 'getBuild', 'report', 'layerDetail', 'heatmap', 'graph',
+  'history', 'diff', 'sensitivity', 'previewSample', 'exportBuild', 'closeSession',
+] as const satisfies readonly (keyof WorkbenchService)[];
+export type ServiceMethod = (typeof SERVICE_METHODS)[number];
+
+/** Calls that can run for seconds to minutes: they report progress and can be cancelled (kill + restart the host). */
+export const LONG_METHODS: readonly ServiceMethod[] = ['openSession', 'build', 'applyPlanChange', 'sensitivity', 'exportBuild', 'previewSample'];
+
+export type ServiceRequest<M extends ServiceMethod> = Parameters<WorkbenchService[M]>[0];
+export type ServiceResult<M extends ServiceMethod> = Awaited<ReturnType<WorkbenchService[M]>>;

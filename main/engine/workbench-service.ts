@@ -4,8 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { diffBuilds } from '../../app/compare/build-diff';
-import type { BuildSummary, OpenSessionRequest, PlanChange, SessionSummary, WorkbenchService } from '../../app/contract/service';
-import type { SensitivityReport } from '../../app/contract/report';
+import type { BuildSummary, CallContext, ExportedFiles, ExportRequest, OpenSessionRequest, PlanChange, SamplePreview, SessionSummary, WorkbenchService, DataSpec } from '../../app/contract/service';
+import type { AnalysisReport, SensitivityReport } from '../../app/contract/report';
+import { buildView, heatmapData, sensitivityIndex, type GraphData, type HeatmapData, type LayerDetail, type ModelOverview } from '../../app/contract/views';
+import { EXPORT_KINDS, type ExportKind } from '../../app/export/export-artifacts';
+import { exportModel } from '../export/export-model';
+import { loadAnalysisModel } from '../io/model-file';
+import { writeFileAtomic } from '../io/atomic-write';
+import { resolveInputSpecs } from './input-specs';
+import { openSampleSource } from '../data/sample-sources';
+import { graphData, layerNeighbours, modelOverview } from '../../app/contract/model-views';
+import { samplePreview } from './sample-preview';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { WorkbenchError } from '../../app/errors';
 import { parseTarget } from '../../app/precision/pin-search';
 import type { PrecisionPlan } from '../../app/precision/plan';
@@ -13,72 +25,173 @@ import { pinLayers, unpinLayers } from '../../app/precision/plan-edit';
 import type { SampleSourceOptions } from '../data/sample-sources';
 import { AnalysisSession, type BuildRecord } from './analyze';
 
-function summarize(record: BuildRecord, previous: BuildRecord | undefined): BuildSummary {
-  return { buildId: record.id, plan: record.plan, report: record.report, timingsMs: record.timingsMs, diff: previous ? diffBuilds(previous.report, record.report) : null };
+interface SessionEntry {
+  session: AnalysisSession;
+  overview: ModelOverview;
+  request: OpenSessionRequest;
+  /** The latest sensitivity ranking: folded into every later view's rows. */
+  sensitivity: SensitivityReport | null;
+  scratchDir: string | null;
 }
 
 export class LocalWorkbenchService implements WorkbenchService {
-  private readonly sessions = new Map<string, AnalysisSession>();
+  private readonly sessions = new Map<string, SessionEntry>();
 
-  private session(sessionId: string): AnalysisSession {
-    const session = this.sessions.get(sessionId);
-    if (!session) throw new WorkbenchError('cli', 'SESSION_NOT_FOUND', `no open session '${sessionId}'`);
-    return session;
+  private entry(sessionId: string): SessionEntry {
+    const entry = this.sessions.get(sessionId);
+    if (!entry) throw new WorkbenchError('cli', 'SESSION_NOT_FOUND', `no open session '${sessionId}' (it was closed, or the engine restarted: open the model again)`);
+    return entry;
   }
 
-  async openSession(request: OpenSessionRequest): Promise<SessionSummary> {
+  private record(entry: SessionEntry, buildId: number): { record: BuildRecord; previous: BuildRecord | undefined } {
+    const index = entry.session.history.findIndex((b) => b.id === buildId);
+    if (index < 0) throw new WorkbenchError('cli', 'BUILD_NOT_FOUND', `build ${buildId} is not in this session's history`);
+    return { record: entry.session.history[index], previous: index > 0 ? entry.session.history[index - 1] : undefined };
+  }
+
+  private summarize(entry: SessionEntry, record: BuildRecord, previous: BuildRecord | undefined): BuildSummary {
+    const diff = previous ? diffBuilds(previous.report, record.report) : null;
+    return {
+      buildId: record.id,
+      plan: record.plan,
+      timingsMs: record.timingsMs,
+      diff,
+      view: buildView({ buildId: record.id, plan: record.plan, report: record.report, timingsMs: record.timingsMs, diff }, entry.sensitivity),
+    };
+  }
+
+  async inspectModel(request: { modelPath: string }): Promise<ModelOverview> {
+    const loaded = await loadAnalysisModel(request.modelPath);
+    return modelOverview(request.modelPath, loaded);
+  }
+
+  async openSession(request: OpenSessionRequest, context: CallContext = {}): Promise<SessionSummary> {
     const session = await AnalysisSession.open({
       ...request,
       calibration: request.calibration as SampleSourceOptions | undefined,
       evaluation: request.evaluation as SampleSourceOptions | undefined,
       keepForRebuilds: true,
+      onProgress: context.onProgress,
     });
     const sessionId = randomUUID();
-    this.sessions.set(sessionId, session);
-    return { sessionId, modelPath: request.modelPath, layerCount: session.model.layers.length, storedReferences: session.hasStoredReferences, initialPlan: session.model.initialPlan };
+    const overview = modelOverview(request.modelPath, session.model);
+    this.sessions.set(sessionId, { session, overview, request, sensitivity: null, scratchDir: null });
+    return { sessionId, modelPath: request.modelPath, layerCount: session.model.layers.length, storedReferences: session.hasStoredReferences, initialPlan: session.model.initialPlan, overview };
   }
 
   private latestPlan(session: AnalysisSession): PrecisionPlan {
     return session.history.at(-1)?.plan ?? session.model.initialPlan;
   }
 
-  async build(request: { sessionId: string; plan?: PrecisionPlan }): Promise<BuildSummary> {
-    const session = this.session(request.sessionId);
-    const previous = session.history.at(-1);
-    return summarize(await session.build(request.plan ?? this.latestPlan(session)), previous);
+  /** The in-process build record with the full report (CLI and tests; the wire carries BuildSummary views). */
+  async buildRecord(request: { sessionId: string; plan?: PrecisionPlan }, context: CallContext = {}): Promise<{ summary: BuildSummary; report: AnalysisReport }> {
+    const entry = this.entry(request.sessionId);
+    const previous = entry.session.history.at(-1);
+    const record = await entry.session.build(request.plan ?? this.latestPlan(entry.session), context.onProgress);
+    return { summary: this.summarize(entry, record, previous), report: record.report };
   }
 
-  async applyPlanChange(request: { sessionId: string; change: PlanChange }): Promise<BuildSummary> {
-    const session = this.session(request.sessionId);
-    const current = this.latestPlan(session);
-    const change = request.change;
-    const plan = change.kind === 'replace' ? change.plan : change.kind === 'pin' ? pinLayers(current, change.layerIds, change.precision) : unpinLayers(current, change.layerIds);
-    return this.build({ sessionId: request.sessionId, plan });
+  async build(request: { sessionId: string; plan?: PrecisionPlan }, context: CallContext = {}): Promise<BuildSummary> {
+    return (await this.buildRecord(request, context)).summary;
+  }
+
+  planAfterChange(sessionId: string, change: PlanChange): PrecisionPlan {
+    const current = this.latestPlan(this.entry(sessionId).session);
+    return change.kind === 'replace' ? change.plan : change.kind === 'pin' ? pinLayers(current, change.layerIds, change.precision) : unpinLayers(current, change.layerIds);
+  }
+
+  async applyPlanChange(request: { sessionId: string; change: PlanChange }, context: CallContext = {}): Promise<BuildSummary> {
+    return this.build({ sessionId: request.sessionId, plan: this.planAfterChange(request.sessionId, request.change) }, context);
+  }
+
+  async getBuild(request: { sessionId: string; buildId: number }): Promise<BuildSummary> {
+    const entry = this.entry(request.sessionId);
+    const { record, previous } = this.record(entry, request.buildId);
+    return this.summarize(entry, record, previous);
+  }
+
+  async report(request: { sessionId: string; buildId: number }): Promise<AnalysisReport> {
+    const entry = this.entry(request.sessionId);
+    const report = this.record(entry, request.buildId).record.report;
+    return entry.sensitivity ? { ...report, sensitivity: entry.sensitivity } : report;
+  }
+
+  async layerDetail(request: { sessionId: string; buildId: number; layerId: string }): Promise<LayerDetail> {
+    const entry = this.entry(request.sessionId);
+    const { record } = this.record(entry, request.buildId);
+    const layer = record.report.layers.find((l) => l.id === request.layerId);
+    if (!layer) throw new WorkbenchError('cli', 'LAYER_NOT_FOUND', `layer '${request.layerId}' is not in build ${request.buildId}`);
+    const modelLayer = entry.session.model.layers.find((l) => l.id === request.layerId)!;
+    const neighbours = layerNeighbours(entry.session.model.graph, entry.session.model.layers, modelLayer);
+    const sensitivity = sensitivityIndex(entry.sensitivity).get(layer.id);
+    return { buildId: record.id, layer, ...neighbours, isolated: sensitivity?.isolated ?? null, sensitivityRank: sensitivity?.rank ?? null };
+  }
+
+  async heatmap(request: { sessionId: string; buildId: number; columns?: number }): Promise<HeatmapData> {
+    const entry = this.entry(request.sessionId);
+    return heatmapData(this.record(entry, request.buildId).record.report, request.columns);
+  }
+
+  async graph(request: { sessionId: string }): Promise<GraphData> {
+    const entry = this.entry(request.sessionId);
+    return graphData(entry.session.model.graph, entry.session.model.layers);
   }
 
   async history(request: { sessionId: string }) {
-    return { builds: this.session(request.sessionId).history.map((b) => ({ buildId: b.id, plan: b.plan, timingsMs: b.timingsMs, outputs: b.report.outputs })) };
+    return { builds: this.entry(request.sessionId).session.history.map((b) => ({ buildId: b.id, plan: b.plan, timingsMs: b.timingsMs, outputs: b.report.outputs })) };
   }
 
   async diff(request: { sessionId: string; fromBuildId: number; toBuildId: number }) {
-    const history = this.session(request.sessionId).history;
-    const from = history.find((b) => b.id === request.fromBuildId);
-    const to = history.find((b) => b.id === request.toBuildId);
-    if (!from || !to) throw new WorkbenchError('cli', 'BUILD_NOT_FOUND', `build ${!from ? request.fromBuildId : request.toBuildId} is not in this session's history`);
-    return diffBuilds(from.report, to.report);
+    const entry = this.entry(request.sessionId);
+    return diffBuilds(this.record(entry, request.fromBuildId).record.report, this.record(entry, request.toBuildId).record.report);
   }
 
-  async sensitivity(request: { sessionId: string; plan?: PrecisionPlan; samples?: number; target?: string; compareSearches?: boolean }): Promise<SensitivityReport> {
-    const session = this.session(request.sessionId);
-    return session.sensitivity(request.plan ?? this.latestPlan(session), {
+  async sensitivity(request: { sessionId: string; plan?: PrecisionPlan; samples?: number; target?: string; compareSearches?: boolean }, context: CallContext = {}): Promise<SensitivityReport> {
+    const entry = this.entry(request.sessionId);
+    context.onProgress?.({ phase: 'sensitivity', done: 0, total: 1 });
+    const report = await entry.session.sensitivity(request.plan ?? this.latestPlan(entry.session), {
       samples: request.samples,
       target: request.target ? parseTarget(request.target) : undefined,
       compareSearches: request.compareSearches,
     });
+    context.onProgress?.({ phase: 'sensitivity', done: 1, total: 1 });
+    entry.sensitivity = report;
+    return report;
+  }
+
+  async previewSample(request: { modelPath: string; data: DataSpec; index?: number; inputShapes?: Record<string, number[]> }): Promise<SamplePreview> {
+    const loaded = await loadAnalysisModel(request.modelPath);
+    const specs = resolveInputSpecs(loaded.graph, request.inputShapes, []);
+    const data = request.data as SampleSourceOptions;
+    const source = await openSampleSource(data, specs);
+    return samplePreview(source, request.index ?? 0);
+  }
+
+  async exportBuild(request: ExportRequest, context: CallContext = {}): Promise<ExportedFiles> {
+    const entry = this.entry(request.sessionId);
+    const report = await this.report({ sessionId: request.sessionId, buildId: request.buildId });
+    const kinds = request.kinds?.map((k) => {
+      if (!(EXPORT_KINDS as readonly string[]).includes(k)) throw new WorkbenchError('cli', 'EXPORT_KIND_UNKNOWN', `unknown export '${k}' (known: ${EXPORT_KINDS.join(', ')})`);
+      return k as ExportKind;
+    });
+    context.onProgress?.({ phase: 'export', done: 0, total: 1 });
+    entry.scratchDir ??= await mkdtemp(path.join(os.tmpdir(), 'pwb-session-'));
+    const reportPath = path.join(entry.scratchDir, 'report.json');
+    await writeFileAtomic(reportPath, JSON.stringify(report, null, 1), { overwrite: true });
+    const summary = await exportModel({ modelPath: entry.request.modelPath, reportPath, outDir: request.outDir, what: kinds, force: request.force });
+    context.onProgress?.({ phase: 'export', done: 1, total: 1 });
+    return { outDir: summary.outDir, files: summary.written.map((w) => ({ kind: w.kind, path: w.path, bytes: w.bytes })), warnings: summary.notes };
   }
 
   async closeSession(request: { sessionId: string }): Promise<void> {
-    this.session(request.sessionId).dispose();
+    const entry = this.entry(request.sessionId);
+    entry.session.dispose();
+    if (entry.scratchDir) await rm(entry.scratchDir, { recursive: true, force: true });
     this.sessions.delete(request.sessionId);
+  }
+
+  /** Closes every session (engine host shutdown). */
+  async closeAll(): Promise<void> {
+    for (const sessionId of [...this.sessions.keys()]) await this.closeSession({ sessionId });
   }
 }
