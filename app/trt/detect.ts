@@ -1,0 +1,54 @@
+/**
+ * Which TensorRT artifact a file is, from its content first and its name second (names are often renamed:
+ * "model-trained-exportLayerInfo.log" holds JSON, ".profile" files are --exportProfile JSON).
+ */
+import { findLayerInfoJson } from './layer-info';
+import { TEXT_LAYER_LINE } from './layer-text';
+import { checkText, trtError, quote } from './trt-errors';
+import type { TrtArtifactKind } from './types';
+
+export interface DetectedArtifact {
+  kind: TrtArtifactKind;
+  /** Why: shown by the CLI when a user wonders. */
+  reason: string;
+}
+
+const ORT_TABLE_LINE = /^\S+ [-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+export function detectTrtArtifact(name: string, input: string): DetectedArtifact {
+  const text = checkText(name, input);
+  const head = text.slice(0, 4096);
+  const start = head.trimStart();
+  const lower = name.toLowerCase();
+  if (start.startsWith('[') || start.startsWith('{')) {
+    if (/^\[\s*\{\s*"count"\s*:/.test(start) || /^\[\s*\{\s*"name"\s*:\s*"/.test(start) && /"averageMs"/.test(head)) return { kind: 'profile-json', reason: 'JSON list starting with {"count"} / layer rows with averageMs' };
+    if (/"startEnqMs"|"latencyMs"/.test(head) && start.startsWith('[')) return { kind: 'times-json', reason: 'JSON list of per-inference timestamps (startEnqMs…latencyMs)' };
+    if (/^\{\s*"Layers"\s*:/.test(start)) return { kind: 'layer-info-json', reason: 'JSON object with "Layers"' };
+    if (/"performance_summary"|"build_options"|"model_options"/.test(head) || /^\[\s*\{\s*"Name"\s*:[^]*"ComputeCapability"/.test(start)) {
+      return { kind: 'trex-metadata-json', reason: 'TREx metadata (build options, performance summary or device)' };
+    }
+    if (/\.profile(\.json)?$|profile\.json$/.test(lower)) return { kind: 'profile-json', reason: 'JSON named like a profile' };
+    if (/\.(graph|layer-?info)\.json$|layer-?info/.test(lower)) return { kind: 'layer-info-json', reason: 'JSON named like a layer-info export' };
+    if (/times?\.json$|timing\.json$/.test(lower)) return { kind: 'times-json', reason: 'JSON named like an --exportTimes file' };
+  }
+  const firstLine = start.slice(0, start.indexOf('\n') < 0 ? start.length : start.indexOf('\n')).trim();
+  if (/^TRT-\d+-\w+$/.test(firstLine)) return { kind: 'calibration-cache', reason: `calibration cache header ${quote(firstLine)}` };
+  if (/^&&&& RUNNING TensorRT\.trtexec/m.test(head) || /\[TRT\] |^\[TensorRT\] (VERBOSE|INFO)/m.test(head) && /^\[\d\d\/\d\d\/\d{4}-[\d:]+\] \[[VIWE]\] /m.test(head)) {
+    return { kind: 'trtexec-log', reason: 'trtexec console output' };
+  }
+  if (/^\[[IVWE]\] RUNNING \| Command: \S*polygraphy/m.test(head) || /polygraphy/.test(lower) && /^\[[IVWE]\] /m.test(head)) {
+    return { kind: 'polygraphy-log', reason: 'Polygraphy console output' };
+  }
+  if (text.split('\n', 2000).some((l) => TEXT_LAYER_LINE.test(l))) return { kind: 'inspector-log', reason: "engine inspector lines 'Name: …, LayerType: …'" };
+  if (findLayerInfoJson(head) !== undefined) return { kind: 'layer-info-json', reason: 'text holding a {"Layers": …} JSON object' };
+  const firstLines = start.split('\n', 6).map((l) => l.trim()).filter((l) => l !== '');
+  if (firstLines.length > 0 && firstLines.every((l) => ORT_TABLE_LINE.test(l)) && /cache|calib|table/.test(lower)) {
+    return { kind: 'calibration-cache', reason: "ONNX Runtime calibration table lines 'tensor value'" };
+  }
+  if (/\.cache$/.test(lower)) return { kind: 'calibration-cache', reason: 'named .cache' };
+  throw trtError(
+    'TRT_UNKNOWN_KIND',
+    name,
+    `not a TensorRT artifact this version reads (first line ${quote(firstLine, 60)}); expected a trtexec log, --exportLayerInfo/--exportProfile/--exportTimes JSON, an engine inspector log, a calibration cache or a Polygraphy log`,
+  );
+}

@@ -1,0 +1,20 @@
+/** app/trt public API: TensorRT artifacts in, one plain TrtImportResult out. */
+export { importTrtArtifacts, engineStem, type TrtImportOptions } from './import';
+export { detectTrtArtifact, type DetectedArtifact } from './detect';
+export { parseTrtArtifact } from './parse-artifact';
+export { parseTrtexecLog } from './trtexec-log';
+export { parseLayerInfoJson } from './layer-info';
+export { parseProfileJson } from './profile-json';
+export { parseTimesJson } from './times-json';
+export { parseInspectorLog } from './inspector-log';
+export { parsePolygraphyLog } from './polygraphy-log';
+export { parseTrexMetadata } from './trex-metadata';
+export { mapEngine, mapEngineLayer, OnnxIndex } from './mapping';
+export { parseLayerName } from './layer-name';
+export { checkPlan } from './plan-check';
+export { diffEngines, diffEngineGroups } from './engine-diff';
+export { dataTypeOf, layerComputePrecision } from './realized-precision';
+export { onnxSideFromGraph } from './onnx-side';
+export { summarizeArtifact } from './artifact-summary';
+export { TRT_LIMITS, type TrtErrorCode } from './trt-errors';
+export type * from './types';

@@ -1,0 +1,83 @@
+/**
+ * `trtexec --exportLayerInfo` / IEngineInspector::getEngineInformation(kJSON) (TREx `*.graph.json`):
+ *   {"Layers": [ {Name, LayerType, Inputs:[{Name, Location, Dimensions, Format/Datatype}], Outputs, TacticName,
+ *                 TacticValue, Metadata, …} ], "Bindings": [...]}
+ * With kLAYER_NAMES_ONLY (the default verbosity) Layers is a list of names. TensorRT 11 may print the tensor type
+ * as separate "Format" and "Datatype"/"DataType" fields; both spellings are read. The TensorRT cookbook writes the
+ * export to a `.log` that may carry other text around the JSON: the JSON object is cut out of it.
+ */
+import { assignProfiles, makeEngineLayer } from './engine-layer';
+import { JsonReader, parseJsonBounded } from './json-input';
+import { dataTypeOf } from './realized-precision';
+import { trtError } from './trt-errors';
+import type { EngineTensor, LayerInfo } from './types';
+
+/** Locates the `{"Layers": …}` object in a text that may hold other lines around it. */
+export function findLayerInfoJson(text: string): { json: string; startLine: number } | undefined {
+  const match = /\{\s*"Layers"\s*:/.exec(text);
+  if (!match) return undefined;
+  const end = text.lastIndexOf('}');
+  if (end < match.index) return undefined;
+  let startLine = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < match.index; i = text.indexOf('\n', i + 1)) startLine++;
+  return { json: text.slice(match.index, end + 1), startLine };
+}
+
+function readTensor(reader: JsonReader, value: unknown, path: string): EngineTensor {
+  const t = reader.object(value, path);
+  const name = reader.optionalString(t.Name, `${path}.Name`) ?? '';
+  const tensor: EngineTensor = { name, dataType: 'unknown' };
+  if (t.Dimensions !== undefined) {
+    tensor.dims = reader.array(t.Dimensions, `${path}.Dimensions`).map((d, i) => reader.number(d, `${path}.Dimensions[${i}]`));
+  }
+  const formatDatatype = reader.optionalString(t['Format/Datatype'], `${path}["Format/Datatype"]`);
+  const dataTypeField = reader.optionalString(t.Datatype ?? t.DataType, `${path}.Datatype`);
+  const formatField = reader.optionalString(t.Format, `${path}.Format`);
+  const format = formatDatatype ?? ([formatField, dataTypeField].filter(Boolean).join(' ') || undefined);
+  if (format !== undefined) tensor.format = format;
+  tensor.dataType = dataTypeOf(dataTypeField ?? formatDatatype ?? formatField);
+  const location = reader.optionalString(t.Location, `${path}.Location`);
+  if (location !== undefined) tensor.location = location;
+  return tensor;
+}
+
+export function parseLayerInfoJson(file: string, text: string): LayerInfo {
+  let json = text;
+  let lineOffset = 0;
+  let embeddedAtLine: number | undefined;
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+    const found = findLayerInfoJson(text);
+    if (!found) throw trtError('TRT_JSON_SCHEMA', file, 'no {"Layers": …} object found');
+    json = found.json;
+    lineOffset = found.startLine - 1;
+    embeddedAtLine = found.startLine;
+  }
+  const reader = new JsonReader(file);
+  const root = reader.object(parseJsonBounded(file, json, lineOffset), '$');
+  if (!('Layers' in root)) reader.fail('$.Layers', 'the layer list ("Layers")', undefined);
+  const list = reader.array(root.Layers, '$.Layers');
+  const bindings = root.Bindings === undefined ? [] : reader.array(root.Bindings, '$.Bindings').map((b, i) => reader.string(b, `$.Bindings[${i}]`));
+  const namesOnly = list.length > 0 && list.every((l) => typeof l === 'string');
+  const layers = list.map((value, index) => {
+    const path = `$.Layers[${index}]`;
+    if (typeof value === 'string') return makeEngineLayer(index, { name: value });
+    const l = reader.object(value, path);
+    const weights = l.Weights === undefined || l.Weights === null ? undefined : reader.object(l.Weights, `${path}.Weights`);
+    return makeEngineLayer(index, {
+      name: reader.string(l.Name, `${path}.Name`),
+      layerType: reader.optionalString(l.LayerType, `${path}.LayerType`),
+      parameterType: reader.optionalString(l.ParameterType, `${path}.ParameterType`),
+      origin: reader.optionalString(l.Origin, `${path}.Origin`),
+      inputs: l.Inputs === undefined ? [] : reader.array(l.Inputs, `${path}.Inputs`).map((t, i) => readTensor(reader, t, `${path}.Inputs[${i}]`)),
+      outputs: l.Outputs === undefined ? [] : reader.array(l.Outputs, `${path}.Outputs`).map((t, i) => readTensor(reader, t, `${path}.Outputs[${i}]`)),
+      weightsType: weights ? reader.optionalString(weights.Type, `${path}.Weights.Type`) : undefined,
+      tacticName: reader.optionalString(l.TacticName, `${path}.TacticName`),
+      tacticValue: reader.optionalString(l.TacticValue, `${path}.TacticValue`),
+      metadata: reader.optionalString(l.Metadata, `${path}.Metadata`),
+    });
+  });
+  const info: LayerInfo = { verbosity: namesOnly ? 'names-only' : 'detailed', layers: assignProfiles(layers), bindings };
+  if (embeddedAtLine !== undefined) info.embeddedAtLine = embeddedAtLine;
+  return info;
+}

@@ -1,0 +1,71 @@
+/**
+ * Console log lines of trtexec, the TensorRT Python logger and Polygraphy, without their prefixes:
+ *   trtexec      `[07/07/2026-02:11:00] [V] [TRT] msg`   (continuation lines of a message have no prefix)
+ *   Python/TRT   `[07/07/2026-06:09:15] [TRT] [W] msg`
+ *   Polygraphy   `[I] msg`
+ *   TensorRT 7   `[TensorRT] VERBOSE: msg`
+ */
+import { decodeTrtVersion } from '../calibration/calibration-cache';
+import { TRT_LIMITS } from './trt-errors';
+import type { LogDiagnostic } from './types';
+
+export type Severity = 'verbose' | 'info' | 'warning' | 'error';
+
+export interface LogLine {
+  /** 1-based. */
+  number: number;
+  severity?: Severity;
+  body: string;
+}
+
+const LETTER: Record<string, Severity> = { V: 'verbose', I: 'info', W: 'warning', E: 'error', F: 'error', '!': 'error' };
+const WORD: Record<string, Severity> = { VERBOSE: 'verbose', INFO: 'info', WARNING: 'warning', ERROR: 'error', INTERNAL_ERROR: 'error' };
+const PREFIX = /^(?:\[\d\d\/\d\d\/\d{4}-\d\d:\d\d:\d\d\] )?(?:\[([VIWEF!])\] )?(?:\[TRT\] )?(?:\[([VIWEF])\] )?/;
+const TRT7_PREFIX = /^\[TensorRT\] (VERBOSE|INFO|WARNING|ERROR|INTERNAL_ERROR): /;
+
+export function splitLogLine(raw: string, number: number): LogLine {
+  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const old = TRT7_PREFIX.exec(line);
+  if (old) return { number, severity: WORD[old[1]], body: line.slice(old[0].length) };
+  const m = PREFIX.exec(line)!;
+  const letter = m[2] ?? m[1];
+  return letter === undefined ? { number, body: line } : { number, severity: LETTER[letter], body: line.slice(m[0].length) };
+}
+
+/** Calls `visit` for each line; avoids materializing an array of lines for 500 MB logs. */
+export function forEachLine(text: string, visit: (line: LogLine) => void): number {
+  let start = 0;
+  let number = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    number++;
+    visit(splitLogLine(text.slice(start, end), number));
+    start = end + 1;
+    if (end === text.length) break;
+  }
+  return number;
+}
+
+/** "[TensorRT v101601]" → "10.16.1", "[TensorRT v8401]" → "8.4.1". */
+export function versionFromTag(tag: string): string | undefined {
+  const v = decodeTrtVersion(tag);
+  return v ? `${v.major}.${v.minor}.${v.patch}` : undefined;
+}
+
+/** Collects warnings and errors with line numbers, keeping the first maxDiagnostics. */
+export class DiagnosticCollector {
+  readonly diagnostics: LogDiagnostic[] = [];
+  warningCount = 0;
+  errorCount = 0;
+
+  add(line: LogLine): void {
+    if (line.severity !== 'warning' && line.severity !== 'error') return;
+    const severity = line.severity;
+    if (severity === 'warning') this.warningCount++;
+    else this.errorCount++;
+    if (this.diagnostics.length < TRT_LIMITS.maxDiagnostics) {
+      this.diagnostics.push({ line: line.number, severity, message: line.body.slice(0, TRT_LIMITS.maxMessageChars) });
+    }
+  }
+}
