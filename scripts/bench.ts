@@ -162,11 +162,15 @@ async function main(): Promise<void> {
   const only = args.filter((a) => !a.startsWith('--'));
   const samples = Number(process.env.PWB_BENCH_SAMPLES ?? 32);
   for (const c of CASES.filter((x) => only.length === 0 || only.includes(x.name))) {
-    await ratio(c, samples);
-    peakRss(c, 8);
-    peakRss(c, 32);
-    await rebuildAndSearch(c, samples, c.target);
+    // PWB_BENCH_ONLY=rebuild (or ratio, rss) runs one part.
+    const part = process.env.PWB_BENCH_ONLY;
+    if (!part || part === 'ratio') await ratio(c, samples);
+    if (!part || part === 'rss') {
+      peakRss(c, 8);
+      peakRss(c, 32);
+    }
+    if (!part || part === 'rebuild') await rebuildAndSearch(c, samples, c.target);
   }
 }
 
-await main();
+if (process.argv[1]?.endsWith("bench.ts")) await main();

@@ -26,7 +26,8 @@ import type { ModelInputSpec, SampleSource } from '../data/types';
 import { loadAnalysisModel } from '../io/model-file';
 import { planFromImport, type QuantizedImport } from '../../app/precision/quantized-import';
 import { scalesFromCache } from './cache-scales';
-import { runComparisonPass } from './comparison-pass';
+import { runComparisonPass, type ComparisonResult } from './comparison-pass';
+import { affectedLayers, changedLayers, layerSettings, type LayerSetting } from '../../app/precision/affected-layers';
 import { resolveInputSpecs } from './input-specs';
 import type { RunnerOptions } from './ort-runner';
 import { outputKey, runReferencePass } from './reference-pass';
@@ -79,6 +80,8 @@ export interface BuildRecord {
   report: AnalysisReport;
   /** ms: materializing the plan as ONNX, and the comparison pass (reduced run + metrics). */
   timingsMs: { materialize: number; comparison: number; total: number };
+  /** Layers whose metrics were reused from the previous build (upstream of every change); 0 for a full build. */
+  reusedLayers?: number;
 }
 
 export interface SessionOptions extends AnalyzeOptions {
@@ -91,6 +94,8 @@ export interface SessionOptions extends AnalyzeOptions {
 
 export class AnalysisSession {
   readonly history: BuildRecord[] = [];
+  /** Per build id: what each layer was built with and the comparison results (reused by incremental rebuilds). */
+  private readonly buildState = new Map<number, { settings: Map<string, LayerSetting>; comparison: ComparisonResult }>();
   private readonly amaxByMethod = new Map<string, number>();
 
   private constructor(
@@ -324,6 +329,14 @@ export class AnalysisSession {
     const materialized = materializePlan(proto, graph, resolved, (graphPath, tensor) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax, { weights: 'dequantized-float' });
     const materializeMs = performance.now() - materializeStart;
     const classification = this.isClassifier() ? new ClassificationAccumulator({ labelOffset: this.options.labelOffset ?? 0 }) : null;
+    // Incremental rebuild: layers upstream of every change compute what they computed in the previous build, so
+    // only the changed layers and their descendants are captured and compared; the rest is reused.
+    const settings = layerSettings(resolved, (layer, tensor) => ranges.get(captureOutputName({ graphPath: layer.graphPath, tensor }))?.amax);
+    const previous = this.history.at(-1);
+    const previousState = previous ? this.buildState.get(previous.id) : undefined;
+    const affected = previousState ? affectedLayers(graph, layers, changedLayers(previousState.settings, settings)) : null;
+    const compared = affected ? layers.filter((l) => affected.has(l.id)) : layers;
+    const saturationRequests = materialized.activations.filter((a) => !affected || !previousState!.comparison.saturation.has(captureOutputName(a)) || compared.some((l) => l.activationInputs.includes(a.tensor)));
     const precisionLabel = plan.defaultPrecision === 'fp32' ? 'mixed' : plan.defaultPrecision.toUpperCase();
     const comparisonStart = performance.now();
     const comparison = await runComparisonPass({
@@ -331,8 +344,8 @@ export class AnalysisSession {
       reducedLabel: `${this.options.modelPath} (${precisionLabel} emulation)`,
       reference: this.store?.enabled ? { store: this.store } : { model: proto, label: `${this.options.modelPath} (FP32)` },
       source: this.evaluation,
-      layers,
-      saturation: materialized.activations.map((a) => ({ request: { graphPath: a.graphPath, tensor: a.tensor }, scale: a.scale })),
+      layers: compared,
+      saturation: saturationRequests.map((a) => ({ request: { graphPath: a.graphPath, tensor: a.tensor }, scale: a.scale })),
       modelOutputs: this.modelOutputs,
       classification,
       runnerOptions: this.runnerOptions,
@@ -340,6 +353,16 @@ export class AnalysisSession {
       warnings,
       onSample: (done, total) => progress({ phase: 'compare', done, total }),
     });
+    if (affected && previousState) {
+      const reusedKeys = layers.filter((l) => !affected.has(l.id)).map((l) => captureOutputName({ graphPath: l.graphPath, tensor: l.output }));
+      for (const key of reusedKeys) {
+        const metrics = previousState.comparison.metrics.get(key);
+        const dims = previousState.comparison.dims.get(key);
+        if (metrics) comparison.metrics.set(key, metrics);
+        if (dims) comparison.dims.set(key, dims);
+      }
+      for (const [key, value] of previousState.comparison.saturation) if (!comparison.saturation.has(key)) comparison.saturation.set(key, value);
+    }
     const comparisonMs = performance.now() - comparisonStart;
     if (comparison.samples === 0) throw new WorkbenchError('data', 'DATA_FOLDER_EMPTY', `${this.evaluation.description}: no samples to compare on`);
     progress({ phase: 'report', done: 0, total: 1 });
@@ -385,6 +408,10 @@ export class AnalysisSession {
     };
     const record: BuildRecord = { id: this.history.length + 1, plan, report, timingsMs: { materialize: materializeMs, comparison: comparisonMs, total: performance.now() - started } };
     this.history.push(record);
+    record.reusedLayers = layers.length - compared.length;
+    // Only the latest build is a base for the next rebuild; older comparison results are dropped.
+    this.buildState.clear();
+    this.buildState.set(record.id, { settings, comparison });
     return record;
   }
 

@@ -10,7 +10,10 @@ import { captureOutputName, withCapturedOutputs, type CaptureRequest } from '../
 import type { ModelProto } from '../../app/onnx/proto';
 import type { Layer } from '../../app/precision/layers';
 import type { SampleSource } from '../data/types';
-import { MetricsPool } from './metrics-pool';
+import { InlineMetricsPool, MetricsPool, type MetricsSink } from './metrics-pool';
+
+/** Up to this many compared layers, metrics are reduced in the calling thread (see InlineMetricsPool). */
+const INLINE_METRICS_MAX_LAYERS = 12;
 import { OrtRunner, type RunnerOptions, type RunnerOutput } from './ort-runner';
 import { outputKey } from './reference-pass';
 import type { ReferenceStore } from './reference-store';
@@ -60,11 +63,13 @@ export async function runComparisonPass(input: ComparisonPassInput): Promise<Com
   const reducedFetch = [...new Set([...input.modelOutputs, ...layerRequests.map(reducedName), ...input.saturation.map((s) => reducedName(s.request))])];
 
   const store = 'store' in input.reference ? input.reference.store : undefined;
+  const storeKeys = new Set([...layerRequests.map(captureOutputName), ...input.modelOutputs.map(outputKey)]);
   const fp32 = 'model' in input.reference ? withCapturedOutputs(input.reference.model, layerRequests) : undefined;
   const fp32Fetch = fp32 ? [...new Set([...input.modelOutputs, ...layerRequests.map((r) => fp32.outputs.get(captureOutputName(r))!)])] : [];
 
   const runners: OrtRunner[] = [];
-  const pool = new MetricsPool();
+  // Worker threads pay off when many layers are reduced per sample; a few layers are cheaper in this thread.
+  const pool: MetricsSink = input.layers.length <= INLINE_METRICS_MAX_LAYERS ? new InlineMetricsPool() : new MetricsPool();
   const dims = new Map<string, number[]>();
   let samples = 0;
   try {
@@ -78,7 +83,7 @@ export async function runComparisonPass(input: ComparisonPassInput): Promise<Com
     for await (const sample of timedSamples(input.source, breakdown)) {
       // FP32 references of this sample, keyed like the store.
       let reference: Map<string, RunnerOutput>;
-      if (store) reference = await timed(breakdown, 'referenceStore', () => store.read(samples));
+      if (store) reference = await timed(breakdown, 'referenceStore', () => store.read(samples, storeKeys));
       else {
         const outputs = await timed(breakdown, 'fp32Inference', () => fp32Runner!.run(sample.feeds, fp32Fetch));
         reference = new Map(layerRequests.map((r) => [captureOutputName(r), outputs.get(fp32!.outputs.get(captureOutputName(r))!)!]));

@@ -9,6 +9,7 @@ import { ActivationStatistics } from '../../app/calibration/activation-statistic
 import type { LayerErrorMetrics } from '../../app/compare/layer-error-accumulator';
 import type { SaturationResult } from '../../app/compare/saturation';
 import { WorkbenchError } from '../../app/errors';
+import { MetricsAccumulators } from './metrics-accumulators';
 import type { MetricsRequest, MetricsResponse } from './metrics-protocol';
 
 /** A transferable copy: ORT hands each output its own ArrayBuffer, transferred as is; views are copied. */
@@ -16,7 +17,39 @@ function own(array: Float32Array): Float32Array {
   return array.byteOffset === 0 && array.buffer.byteLength === array.byteLength && !(array.buffer instanceof SharedArrayBuffer) ? array : array.slice();
 }
 
-export class MetricsPool {
+/** What the comparison and reference passes need from a metrics backend. */
+export interface MetricsSink {
+  compare(key: string, channelAxis: number | null, reference: Float32Array, candidate: Float32Array, dims: number[]): void;
+  calibrate(key: string, values: Float32Array): void;
+  saturation(key: string, values: Float32Array, scale: number): void;
+  endSample(): Promise<void>;
+  results(): Promise<{ layers: Map<string, LayerErrorMetrics>; saturation: Map<string, SaturationResult>; statistics: Map<string, ActivationStatistics> }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The same accumulators in the calling thread: for small jobs (an incremental rebuild comparing a few layers)
+ * where starting worker threads costs more than the arithmetic.
+ */
+export class InlineMetricsPool implements MetricsSink {
+  private readonly accumulators = new MetricsAccumulators();
+  compare(key: string, channelAxis: number | null, reference: Float32Array, candidate: Float32Array, dims: number[]): void {
+    this.accumulators.compare(key, channelAxis, reference, candidate, dims);
+  }
+  calibrate(key: string, values: Float32Array): void {
+    this.accumulators.calibrate(key, values);
+  }
+  saturation(key: string, values: Float32Array, scale: number): void {
+    this.accumulators.saturation(key, values, scale);
+  }
+  async endSample(): Promise<void> {}
+  async results() {
+    return { layers: new Map(this.accumulators.layerResults()), saturation: new Map(this.accumulators.saturationResults()), statistics: new Map(this.accumulators.statistics) };
+  }
+  async close(): Promise<void> {}
+}
+
+export class MetricsPool implements MetricsSink {
   private readonly workers: Worker[];
   private readonly assignment = new Map<string, number>();
   private nextWorker = 0;

@@ -83,12 +83,13 @@ export class ReferenceStore {
     return true;
   }
 
-  /** The tensors of sample `index`, each in its own buffer (so it can be transferred to a worker). */
-  read(index: number): Map<string, RunnerOutput> {
+  /** The tensors of sample `index` (only `keys` when given), each in its own buffer (transferable to a worker). */
+  read(index: number, keys?: ReadonlySet<string>): Map<string, RunnerOutput> {
     const out = new Map<string, RunnerOutput>();
     const entries = this.samples[index];
     if (!entries || !this.file) return out;
     for (const [key, entry] of entries) {
+      if (keys && !keys.has(key)) continue;
       const data = new Float32Array(entry.length);
       const view = new Uint8Array(data.buffer);
       let read = 0;
