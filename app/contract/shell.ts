@@ -57,4 +57,6 @@ export type ShellEvent =
   | { kind: 'open-path'; path: string; fileKind: FileKind }
   | { kind: 'export' }
   | { kind: 'toggle-theme' }
-  | { kind: 'about'; version: string };
+  | { kind: 'about'; version: string }
+  /** A dropped file the workbench cannot open (the preload's drop handler; message says why). */
+  | { kind: 'open-failed'; path: string; message: string };

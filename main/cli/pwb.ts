@@ -9,6 +9,7 @@ import { EXPORT_OPTIONS, EXPORT_USAGE, exportCommand } from './commands/export';
 import { inspectCommand } from './commands/inspect';
 import { pinCommand } from './commands/pin';
 import { sensitivityCommand } from './commands/sensitivity';
+import { SERVE_OPTIONS, SERVE_USAGE, serveCommand } from '../server/serve-command';
 
 const USAGE = `pwb — Precision Workbench (ONNX INT8/FP16 vs FP32, layer by layer)
 
@@ -17,6 +18,7 @@ Usage:
   pwb sensitivity MODEL --out DIR [data, preprocessing and calibration flags as for analyze]
               [--target 'cosine>=0.999'|'sqnr>=30'|'top1>=0.99'] [--samples 8] [--compare-search] [--all-but-this]
 ${EXPORT_USAGE}
+${SERVE_USAGE}
   pwb pin PLAN.json --layer ID [--layer ID…] --precision int8|fp16|fp32 [--model MODEL]   (or --unpin)
   pwb analyze MODEL --out DIR [--precision int8|fp16]
               [--calib-data DIR|FILE.npz|FILE.npy | --random N [--seed S]] [--calib-samples N]
@@ -69,6 +71,7 @@ const OPTIONS = {
   'compare-search': { type: 'boolean' },
   'all-but-this': { type: 'boolean' },
   ...EXPORT_OPTIONS,
+  ...SERVE_OPTIONS,
 } as const;
 
 export async function main(argv: string[], out: { write(s: string): unknown } = process.stdout, err: { write(s: string): unknown } = process.stderr): Promise<number> {
@@ -86,10 +89,11 @@ export async function main(argv: string[], out: { write(s: string): unknown } = 
       (values.help ? out : err).write(USAGE);
       return values.help ? 0 : 2;
     }
-    if (!['inspect', 'analyze', 'pin', 'sensitivity', 'export'].includes(command)) {
+    if (!['inspect', 'analyze', 'pin', 'sensitivity', 'export', 'serve'].includes(command)) {
       err.write(`pwb: unknown command '${command}'\n\n${USAGE}`);
       return 2;
     }
+    if (command === 'serve' && rest.length === 0) return await serveCommand(modelPath, values, out, err);
     if (!modelPath || rest.length > 0) {
       err.write(`pwb ${command}: expected exactly one ${command === 'pin' ? 'PLAN' : 'MODEL'} path${rest.length ? ` (got also: ${rest.join(' ')})` : ''}\n`);
       return 2;
