@@ -53,6 +53,7 @@ export function summarizeArtifact(artifact: TrtArtifact): ArtifactSummary {
       }
       if (log.profile) profilePart(log.profile, summary);
       if (log.tactics.length > 0) {
+        summary.tacticSearches = log.tactics.length;
         summary.chosenTactics = log.tactics.filter((t) => t.selected).length;
         summary.tacticCandidates = log.tactics.reduce((s, t) => s + t.combinations.reduce((c, x) => c + x.candidates.length + x.droppedCandidates, 0), 0);
         if (log.builderPasses > 1) summary.notes.push(`${log.builderPasses} builder passes (tactic search repeated per pass)`);

@@ -2,6 +2,7 @@
  * Which TensorRT artifact a file is, from its content first and its name second (names are often renamed:
  * "model-trained-exportLayerInfo.log" holds JSON, ".profile" files are --exportProfile JSON).
  */
+import { parseJsonBounded } from './json-input';
 import { findLayerInfoJson } from './layer-info';
 import { TEXT_LAYER_LINE } from './layer-text';
 import { checkText, trtError, quote } from './trt-errors';
@@ -30,6 +31,8 @@ export function detectTrtArtifact(name: string, input: string): DetectedArtifact
     if (/\.profile(\.json)?$|profile\.json$/.test(lower)) return { kind: 'profile-json', reason: 'JSON named like a profile' };
     if (/\.(graph|layer-?info)\.json$|layer-?info/.test(lower)) return { kind: 'layer-info-json', reason: 'JSON named like a layer-info export' };
     if (/times?\.json$|timing\.json$/.test(lower)) return { kind: 'times-json', reason: 'JSON named like an --exportTimes file' };
+    // JSON of no known shape: report a syntax error where there is one (more useful than "unknown kind").
+    if (start.startsWith('{') || /\.json$/.test(lower)) parseJsonBounded(name, text);
   }
   const firstLine = start.slice(0, start.indexOf('\n') < 0 ? start.length : start.indexOf('\n')).trim();
   if (/^TRT-\d+-\w+$/.test(firstLine)) return { kind: 'calibration-cache', reason: `calibration cache header ${quote(firstLine)}` };

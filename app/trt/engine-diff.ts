@@ -5,6 +5,7 @@
  * by a longest common subsequence over (operation, output shape). Reformat copies, Q/DQ conversions and no-ops are
  * not aligned: they are summed per engine as overhead.
  */
+import { shortLabels } from './short-labels';
 import type { EngineDiff, EngineDiffCell, EngineDiffRow, EngineReport, EngineLayerRow } from './types';
 
 const MAX_LCS_CELLS = 16_000_000;
@@ -140,7 +141,7 @@ function alignEngines(withLayers: readonly EngineReport[], shapesByEngine: Map<s
   }
   return {
     engines: ordered.map((e) => e.id),
-    labels: ordered.map((e) => e.label),
+    labels: shortLabels(ordered.map((e) => e.id)),
     rows,
     overhead: ordered.map((e) => {
       const rest = e.layers.filter((l) => l.isReformat || l.layerType === 'NoOp' || isQdq(l));

@@ -12,6 +12,7 @@ import { mapEngine } from './mapping';
 import { parseTrtArtifact } from './parse-artifact';
 import { checkPlan } from './plan-check';
 import { precisionMix } from './realized-precision';
+import { shortLabels } from './short-labels';
 import type { EngineLayer, EngineLayerRow, EngineReport, LayerProfile, OnnxSide, TrtArtifact, TrtImportResult } from './types';
 
 export interface TrtImportOptions {
@@ -26,15 +27,6 @@ export function engineStem(file: string): string {
   const normalized = file.replace(/\\/g, '/');
   const stripped = normalized.replace(SUFFIX, '');
   return stripped !== normalized ? stripped : normalized.replace(/\.[^./]*$/, '');
-}
-
-/** Shortest distinguishing labels: drop the path segments all stems share. */
-function labels(stems: string[]): string[] {
-  if (stems.length <= 1) return stems.map((s) => s.split('/').pop() ?? s);
-  const split = stems.map((s) => s.split('/'));
-  let common = 0;
-  while (split.every((p) => p.length - 1 > common && p[common] === split[0][common])) common++;
-  return split.map((p) => p.slice(common).join('/'));
 }
 
 interface EngineParts {
@@ -145,7 +137,7 @@ export function importTrtArtifacts(files: readonly { name: string; text: string 
     }
   }
   const parts = collectEngines(artifacts);
-  const names = labels(parts.map((p) => p.stem));
+  const names = shortLabels(parts.map((p) => p.stem));
   const built = parts.map((p, i) => buildEngine(p, names[i], onnx));
   const engines = built.map((b) => b.report);
   const diffs = diffEngineGroups(engines, new Map(built.map((b) => [b.report.id, b.shapes])));

@@ -40,7 +40,11 @@ export function parseJsonBounded(file: string, text: string, lineOffset = 0): un
     return JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    const position = /position (\d+)/.exec(message);
+    const reported = /position (\d+)/.exec(message);
+    const position = reported ? reported : (() => {
+      const offset = firstSyntaxError(text);
+      return offset < 0 ? null : ([String(offset), String(offset)] as unknown as RegExpExecArray);
+    })();
     const where = position ? (() => {
       const at = lineColumnAt(text, Number(position[1]));
       return ` at line ${at.line + lineOffset}, column ${at.column}`;
@@ -48,6 +52,63 @@ export function parseJsonBounded(file: string, text: string, lineOffset = 0): un
     const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)').slice(0, 160);
     throw trtError('TRT_JSON_MALFORMED', file, `invalid JSON${where}: ${reason}`);
   }
+}
+
+/**
+ * Offset of the first JSON syntax error (V8 does not always say where: "Unexpected token '}', …"), or -1.
+ * Only called after JSON.parse failed and the depth check passed, so recursion is bounded.
+ */
+export function firstSyntaxError(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const value = (): boolean => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) return i++, true;
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"' || !string()) return false;
+          ws();
+          if (text[i] !== ':') return false;
+          i++;
+        }
+        if (!value()) return false;
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === close) return i++, true;
+        return false;
+      }
+    }
+    if (c === '"') return string();
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!literal) return false;
+    i += literal[0].length;
+    return true;
+  };
+  const string = (): boolean => {
+    i++;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '\\') i += 2;
+      else if (c === '"') return i++, true;
+      else if (c < ' ') return false;
+      else i++;
+    }
+    return false;
+  };
+  if (!value()) return i;
+  ws();
+  return i < text.length ? i : -1;
 }
 
 /** Typed accessors that fail with a JSON path. */

@@ -36,13 +36,13 @@ export function splitLogLine(raw: string, number: number): LogLine {
 export function forEachLine(text: string, visit: (line: LogLine) => void): number {
   let start = 0;
   let number = 0;
-  while (start <= text.length) {
+  // A final newline ends the last line; it does not start another one.
+  while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     number++;
     visit(splitLogLine(text.slice(start, end), number));
     start = end + 1;
-    if (end === text.length) break;
   }
   return number;
 }

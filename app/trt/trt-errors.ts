@@ -44,10 +44,10 @@ export function quote(text: string, maxChars = 80): string {
 }
 
 /** Refuses text that is empty, binary or too large; returns it without a byte order mark. */
-export function checkText(file: string, text: string): string {
+export function checkText(file: string, text: string, maxChars: number = TRT_LIMITS.maxTextChars): string {
   if (typeof text !== 'string') throw trtError('TRT_BINARY', file, 'is not text');
-  if (text.length > TRT_LIMITS.maxTextChars) {
-    throw trtError('TRT_TOO_LARGE', file, `is ${Math.round(text.length / 1048576)} MiB; refusing files over ${TRT_LIMITS.maxTextChars / 1048576} MiB`);
+  if (text.length > maxChars) {
+    throw trtError('TRT_TOO_LARGE', file, `is ${(text.length / 1048576).toFixed(1)} MiB; refusing files over ${(maxChars / 1048576).toFixed(1)} MiB`);
   }
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (body.trim() === '') throw trtError('TRT_EMPTY', file, 'is empty');

@@ -10,6 +10,7 @@
  *   [… profiling completed in <s> seconds. ]Fastest Tactic: 0x… Time: <ms>
  *   >>>>>>>>>>>>>>> Chose Runner Type: <runner> Tactic: 0x…
  *   Autotuning op <name>(key: …)[: [ONNX Layer: …]] / Sorted table… / The selected tactic is (…):0x…, <ms>   (≥10.8)
+ *   <layer> [<in> -> <out>] got cached result: <runner>, tactic 0x…, <ms> ms   (timing-cache hit, later passes)
  * TensorRT 10 may run several builder passes (backend strategies) in one log; each "Engine generation completed"
  * closes a pass. The engine's own layer list is the last "Engine Layer Information:" or "Layers:" block.
  */
@@ -37,6 +38,7 @@ const RE = {
   tableRow: /^\s*\d+, ([0-9.eE+-]+), [0-9.eE+-]+, [0-9.eE+-]+, ([^,]+), (0x[0-9a-fA-F]+),?/,
   selected: /^The selected tactic is \(tactic hash, cost\(in ms\)\):\s*(0x[0-9a-fA-F]+),\s*([0-9.eE+-]+)/,
   foreignMetadata: /^ForeignNode (.*) metadata: (.*)$/,
+  cached: new RegExp(`^(.*) \\[(.*)\\] got cached result: ([^,]*), tactic ${TACTIC}, ${TIME} ms`),
   generationDone: /^Engine generation completed in /,
   version: /^TensorRT version: (\d+\.\d+\.\d+(?:\.\d+)?)/,
   header: /^&&&& (RUNNING|PASSED|FAILED) TensorRT\.trtexec(?: \[TensorRT v(\d+)\])?(?: \[b\d+\])? # (.*)$/,
@@ -187,6 +189,13 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
       if (layer.name === '') layer.name = m[1];
       runner = m[2];
       pendingName = undefined;
+      return;
+    }
+    if ((m = RE.cached.exec(body))) {
+      // Timing-cache hit (TensorRT 10: later builder passes): one combination, its runner and tactic, no search.
+      if (layer.name === '') layer.name = m[1];
+      combination = { formats: m[2], candidates: [], droppedCandidates: 0, line: line.number, chosen: { runner: m[3], tactic: m[4], timeMs: time(m[5]), cached: true } };
+      layer.combinations.push(combination);
       return;
     }
     if ((m = RE.tacticName10.exec(body))) {

@@ -79,7 +79,8 @@ export interface FormatCombination {
   /** Candidates beyond the per-combination cap, counted but not stored. */
   droppedCandidates: number;
   fastest?: { tactic: string; timeMs: number | null };
-  chosen?: { runner?: string; tactic: string; timeMs: number | null; tacticName?: string };
+  /** `cached`: a timing-cache hit ("got cached result"), no candidates were timed in this pass. */
+  chosen?: { runner?: string; tactic: string; timeMs: number | null; tacticName?: string; cached?: boolean };
   line: number;
 }
 
@@ -237,7 +238,8 @@ export interface ArtifactSummary {
   totalTimeMs?: number;
   slowestLayers?: { name: string; averageMs: number; share: number }[];
   precisionMix?: PrecisionMix;
-  /** Layers (per builder pass) with a chosen tactic in a build log. */
+  /** Layer tactic searches (per builder pass) in a build log, and how many of them chose a tactic. */
+  tacticSearches?: number;
   chosenTactics?: number;
   tacticCandidates?: number;
   warningCount: number;
@@ -338,7 +340,7 @@ export interface EngineDiffCell {
 export interface EngineDiffRow {
   /** Name in the reference engine (or the first engine that has the row). */
   key: string;
-  /** How the cells were aligned: same engine-layer name, same ONNX nodes, or the same op and output shape in order. */
+  /** The weakest way a cell of this row was aligned: same engine-layer name, same ONNX nodes, or same op + output shape in order. */
   alignedBy: 'name' | 'onnx-nodes' | 'op-and-shape';
   cells: (EngineDiffCell | null)[];
 }

@@ -9,6 +9,7 @@ import { EXPORT_OPTIONS, EXPORT_USAGE, exportCommand } from './commands/export';
 import { inspectCommand } from './commands/inspect';
 import { pinCommand } from './commands/pin';
 import { sensitivityCommand } from './commands/sensitivity';
+import { TRT_IMPORT_USAGE, trtImportCommand } from './commands/trt-import';
 import { SERVE_OPTIONS, SERVE_USAGE, serveCommand } from '../server/serve-command';
 
 const USAGE = `pwb — Precision Workbench (ONNX INT8/FP16 vs FP32, layer by layer)
@@ -19,6 +20,7 @@ Usage:
               [--target 'cosine>=0.999'|'sqnr>=30'|'top1>=0.99'] [--samples 8] [--compare-search] [--all-but-this]
 ${EXPORT_USAGE}
 ${SERVE_USAGE}
+${TRT_IMPORT_USAGE}
   pwb pin PLAN.json --layer ID [--layer ID…] --precision int8|fp16|fp32 [--model MODEL]   (or --unpin)
   pwb analyze MODEL --out DIR [--precision int8|fp16]
               [--calib-data DIR|FILE.npz|FILE.npy | --random N [--seed S]] [--calib-samples N]
@@ -89,11 +91,18 @@ export async function main(argv: string[], out: { write(s: string): unknown } = 
       (values.help ? out : err).write(USAGE);
       return values.help ? 0 : 2;
     }
-    if (!['inspect', 'analyze', 'pin', 'sensitivity', 'export', 'serve'].includes(command)) {
+    if (!['inspect', 'analyze', 'pin', 'sensitivity', 'export', 'serve', 'trt-import'].includes(command)) {
       err.write(`pwb: unknown command '${command}'\n\n${USAGE}`);
       return 2;
     }
     if (command === 'serve' && rest.length === 0) return await serveCommand(modelPath, values, out, err);
+    if (command === 'trt-import') {
+      if (!modelPath) {
+        err.write('pwb trt-import: expected one or more FILE or DIR paths\n');
+        return 2;
+      }
+      return await trtImportCommand([modelPath, ...rest], values, out);
+    }
     if (!modelPath || rest.length > 0) {
       err.write(`pwb ${command}: expected exactly one ${command === 'pin' ? 'PLAN' : 'MODEL'} path${rest.length ? ` (got also: ${rest.join(' ')})` : ''}\n`);
       return 2;

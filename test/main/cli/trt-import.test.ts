@@ -1,0 +1,94 @@
+/** `pwb trt-import`, run in-process: summaries of real artifacts, --json, --model/--plan check, exit 2 on bad files. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { DataType, GraphBuilder, encode, seededRandom, valueInfo } from '../../../fixtures/onnx-builder';
+import { main } from '../../../main/cli/pwb';
+import type { TrtImportResult } from '../../../app/trt/types';
+import { sharedData } from '../../helpers/paths';
+
+const TRT = path.join(sharedData, 'trt');
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { write: (s: string) => (out += s) }, { write: (s: string) => (err += s) });
+  return { code, out, err };
+}
+
+test('a TRT 10.16 build log and the TREx ResNet18 folder: kinds, versions, slowest layers, mapping, diff', async () => {
+  const result = await run(['trt-import', path.join(TRT, 'nvidia-trt-cookbook-trtexec-trt10.16/result-02.log'), path.join(TRT, 'nvidia-trex-pytorch-resnet18-a100')]);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /result-02\.log\n {2}trtexec log, TensorRT 10\.16\.1\n {2}layers: 6 \(fp16 4, fp32 2\)/);
+  assert.match(result.out, /tactics: 21 of 23 layer searches chose a tactic; 1136 candidates timed/);
+  assert.match(result.out, /warnings: 10, errors: 0\n {4}line 2 warning: Weakly-typed networks have been deprecated/);
+  assert.match(result.out, /fp32\/resnet\.onnx\.engine\.profile\.json\n {2}layer profile \(--exportProfile\)\n {2}layers: 32\n {2}total time: 2\.124 ms per inference/);
+  assert.match(result.out, /Conv_0 \+ Relu_1 +0\.5222 ms +24\.6%/);
+  assert.match(result.out, /mapping: 32 of 32 engine layers mapped/);
+  assert.match(result.out, /Diff: fp32\/resnet\.onnx\.engine vs fp16\/resnet\.onnx\.engine vs qat\/resnet-qat\.onnx\.engine/);
+  assert.match(result.out, /Conv_0 \+ Relu_1 +fp32 0\.5222 ms +fp16 0\.1116 ms +int8 0\.2017 ms +op-and-shape/);
+  assert.equal(result.err, '');
+});
+
+test('--json prints the whole TrtImportResult', async () => {
+  const result = await run(['trt-import', '--json', path.join(TRT, 'farabimahmud-detr-resnet50-int8')]);
+  assert.equal(result.code, 0, result.err);
+  const json = JSON.parse(result.out) as TrtImportResult;
+  assert.equal(json.schema, 'pwb.trt-import');
+  assert.deepEqual(json.summaries.map((s) => [s.kind, s.layerCount]), [['layer-info-json', 840], ['profile-json', 840]]);
+  assert.equal(json.engines.length, 1);
+  assert.equal(json.engines[0].layers.length, 840);
+  assert.ok(Math.abs(json.engines[0].totalTimeMs! - 4.16160691) < 1e-9);
+});
+
+test('--model and --plan: engine layers mapped to the model, FP32 where INT8 was asked is flagged', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pwb-trt-import-'));
+  const b = new GraphBuilder(seededRandom(3));
+  const conv = b.conv('x', 3, 4, 3).replace(/_out$/, '');
+  const relu = b.node('Relu', [`${conv}_out`], {}, 'relu_a');
+  const flatten = b.node('Flatten', [relu], {}, 'flatten_b');
+  const fc = b.gemm(flatten, 4 * 8 * 8, 10).replace(/_out$/, '');
+  assert.deepEqual([conv, fc], ['conv_0', 'fc_1']);
+  writeFileSync(path.join(dir, 'm.onnx'), encode(b.model([valueInfo('x', DataType.FLOAT, [1, 3, 8, 8])], [valueInfo('fc_1_out', DataType.FLOAT, [1, 10])])));
+  writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ schema: 'pwb.precision-plan', version: 1, defaultPrecision: 'int8', calibrator: 'entropy', layers: {} }));
+  const t = (name: string, type: string) => ({ Name: name, 'Format/Datatype': type });
+  writeFileSync(path.join(dir, 'm.engine.graph.json'), JSON.stringify({ Layers: [
+    { Name: 'conv_0 + relu_a', LayerType: 'CaskConvolution', Inputs: [t('x', 'Int8')], Outputs: [t('relu_a_out', 'Int8')], Weights: { Type: 'Int8', Count: 108 } },
+    { Name: 'Reformatting CopyNode for Input Tensor 0 to flatten_b + fc_1', LayerType: 'Reformat', Origin: 'REFORMAT', Inputs: [t('relu_a_out', 'Int8')], Outputs: [t('r', 'Float')] },
+    { Name: 'flatten_b + fc_1', LayerType: 'CaskGemm', Inputs: [t('r', 'Float')], Outputs: [t('fc_1_out', 'Float')], Weights: { Type: 'Float', Count: 2560 } },
+  ] }));
+  const result = await run(['trt-import', path.join(dir, 'm.engine.graph.json'), '--model', path.join(dir, 'm.onnx'), '--plan', path.join(dir, 'plan.json')]);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /mapping: 3 of 3 engine layers mapped \(by fused name parts 2, by reformat copies \(→ the layer they feed\) 1\)/);
+  assert.match(result.out, /4 of 4 ONNX nodes are covered by some engine layer/);
+  assert.match(result.out, /plan check: 2 planned layers, 1 as planned, 1 FP32 where INT8 was asked/);
+  assert.match(result.out, /FP32 where INT8 was asked: fc_1\|Gemm#0 {2}← flatten_b \+ fc_1 \(fp32\)/);
+  const noModel = await run(['trt-import', path.join(dir, 'm.engine.graph.json'), '--plan', path.join(dir, 'plan.json')]);
+  assert.equal(noModel.code, 2);
+  assert.match(noModel.err, /--plan needs --model/);
+});
+
+test('bad files: exit 2 with one message naming the file', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pwb-trt-import-bad-'));
+  writeFileSync(path.join(dir, 'broken.graph.json'), '{"Layers": [\n  {"Name": "a",\n');
+  writeFileSync(path.join(dir, 'notes.txt'), 'just some notes\n');
+  writeFileSync(path.join(dir, 'model.engine'), new Uint8Array([0x66, 0x74, 0x72, 0x74, 0, 0, 0, 1]));
+  const cases: [string, RegExp][] = [
+    [path.join(dir, 'broken.graph.json'), /\[TRT_JSON_MALFORMED\].*broken\.graph\.json: invalid JSON at line 3/],
+    [path.join(dir, 'notes.txt'), /\[TRT_UNKNOWN_KIND\].*notes\.txt/],
+    [path.join(dir, 'model.engine'), /\[TRT_BINARY\].*model\.engine/],
+    [path.join(dir, 'missing.log'), /\[FILE_NOT_FOUND\].*missing\.log/],
+  ];
+  for (const [file, message] of cases) {
+    const result = await run(['trt-import', path.join(TRT, 'calib-caches/nvidia-cookbook-plugin_trt8204_entropy2.cache'), file]);
+    assert.equal(result.code, 2, `${file}: ${result.err}`);
+    assert.match(result.err, message);
+    assert.equal(result.err.trim().split('\n').length, 1, 'one message');
+    assert.equal(result.out, '', 'nothing printed for a failed import');
+  }
+  const none = await run(['trt-import']);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /expected one or more FILE or DIR paths/);
+});
