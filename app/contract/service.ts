@@ -6,6 +6,7 @@
  */
 import type { BuildDiff } from '../compare/build-diff';
 import type { AnalysisReport, SensitivityReport } from './report';
+import type { WorkbenchProject } from './project';
 import type { BuildView, GraphData, HeatmapData, LayerDetail, ModelOverview } from './views';
 import type { CalibratorName, Precision, PrecisionPlan } from '../precision/plan';
 
@@ -123,13 +124,20 @@ export interface WorkbenchService {
   previewSample(request: { modelPath: string; data: DataSpec; index?: number; inputShapes?: Record<string, number[]> }): Promise<SamplePreview>;
   /** Writes issue 3's exports (Q/DQ ONNX, mixed FP16 ONNX, calibration cache, trtexec, exclude list, plan, report) of a build. */
   exportBuild(request: ExportRequest, context?: CallContext): Promise<ExportedFiles>;
+  /** Saves a project atomically (the previous file stays intact on any failure). */
+  saveProject(request: { path: string; project: WorkbenchProject; force?: boolean }): Promise<{ path: string; bytes: number }>;
+  openProject(request: { path: string }): Promise<WorkbenchProject>;
+  /** Autosave of the open project (one file per model in the config folder); returns where it went. */
+  autosaveProject(request: { project: WorkbenchProject }): Promise<{ path: string; bytes: number }>;
+  /** The autosaved project of a model, if there is one (offered on reopen after a crash). */
+  recoverProject(request: { modelPath: string }): Promise<{ path: string; project: WorkbenchProject } | null>;
   closeSession(request: { sessionId: string }): Promise<void>;
 }
 
 /** Method names, the single list the IPC/WebSocket channels derive from. */
 export const SERVICE_METHODS = [
   'inspectModel', 'openSession', 'build', 'applyPlanChange', 'getBuild', 'report', 'layerDetail', 'heatmap', 'graph',
-  'history', 'diff', 'sensitivity', 'previewSample', 'exportBuild', 'closeSession',
+  'history', 'diff', 'sensitivity', 'previewSample', 'exportBuild', 'saveProject', 'openProject', 'autosaveProject', 'recoverProject', 'closeSession',
 ] as const satisfies readonly (keyof WorkbenchService)[];
 export type ServiceMethod = (typeof SERVICE_METHODS)[number];
 

@@ -11,6 +11,8 @@ import { EXPORT_KINDS, type ExportKind } from '../../app/export/export-artifacts
 import { exportModel } from '../export/export-model';
 import { loadAnalysisModel } from '../io/model-file';
 import { writeFileAtomic } from '../io/atomic-write';
+import { autosavePath, loadProject, saveProject } from '../io/project-file';
+import type { WorkbenchProject } from '../../app/contract/project';
 import { resolveInputSpecs } from './input-specs';
 import { openSampleSource } from '../data/sample-sources';
 import { graphData, layerNeighbours, modelOverview } from '../../app/contract/model-views';
@@ -181,6 +183,28 @@ export class LocalWorkbenchService implements WorkbenchService {
     const summary = await exportModel({ modelPath: entry.request.modelPath, reportPath, outDir: request.outDir, what: kinds, force: request.force });
     context.onProgress?.({ phase: 'export', done: 1, total: 1 });
     return { outDir: summary.outDir, files: summary.written.map((w) => ({ kind: w.kind, path: w.path, bytes: w.bytes })), warnings: summary.notes };
+  }
+
+  async saveProject(request: { path: string; project: WorkbenchProject; force?: boolean }) {
+    return saveProject(request.path, request.project, { overwrite: request.force ?? false });
+  }
+
+  async openProject(request: { path: string }): Promise<WorkbenchProject> {
+    return loadProject(request.path);
+  }
+
+  async autosaveProject(request: { project: WorkbenchProject }) {
+    return saveProject(autosavePath(request.project.open.modelPath), request.project, { overwrite: true });
+  }
+
+  async recoverProject(request: { modelPath: string }): Promise<{ path: string; project: WorkbenchProject } | null> {
+    const file = autosavePath(request.modelPath);
+    try {
+      return { path: file, project: await loadProject(file) };
+    } catch (error) {
+      if ((error as WorkbenchError).code === 'FILE_NOT_FOUND') return null;
+      throw error;
+    }
   }
 
   async closeSession(request: { sessionId: string }): Promise<void> {

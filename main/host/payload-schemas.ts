@@ -13,6 +13,7 @@ import { SERVICE_METHODS, type ServiceMethod, type ServiceRequest } from '../../
 import { SHELL_METHODS, TRANSPORT_ERRORS, type ClientMessage, type ShellMethod } from '../../app/contract/wire-protocol';
 import type { ShellRequest } from '../../app/contract/shell';
 import { WorkbenchError } from '../../app/errors';
+import type { WorkbenchProject } from '../../app/contract/project';
 
 export const LIMITS = {
   pathChars: 4096,
@@ -87,6 +88,17 @@ export const planChangeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('replace'), plan: planSchema }),
 ]);
 
+/** Structure and size only; app/contract/project.ts parseProject checks the meaning before anything is written. */
+const projectSchema = z.strictObject({
+  schema: z.literal('pwb.project'),
+  version: z.literal(1),
+  savedAt: z.string().max(64),
+  open: openSessionSchema,
+  plan: planSchema.nullable(),
+  builds: z.array(noReservedKeys.pipe(z.record(key(64), z.unknown()))).max(10_000),
+  ui: boundedRecord(z.unknown(), 64, 64),
+}) as unknown as z.ZodType<WorkbenchProject>;
+
 const session = { sessionId: id };
 const sessionBuild = { sessionId: id, buildId };
 
@@ -112,6 +124,10 @@ export const SERVICE_SCHEMAS: { [M in ServiceMethod]: z.ZodType<ServiceRequest<M
   }),
   previewSample: z.strictObject({ modelPath: path, data: dataSpecSchema, index: z.number().int().min(0).max(LIMITS.samples).optional(), inputShapes: inputShapes.optional() }),
   exportBuild: z.strictObject({ ...sessionBuild, outDir: path, force: z.boolean().optional(), kinds: z.array(z.string().min(1).max(64)).max(LIMITS.exportKinds).optional() }),
+  saveProject: z.strictObject({ path, project: projectSchema, force: z.boolean().optional() }),
+  openProject: z.strictObject({ path }),
+  autosaveProject: z.strictObject({ project: projectSchema }),
+  recoverProject: z.strictObject({ modelPath: path }),
   closeSession: z.strictObject(session),
 };
 

@@ -1,6 +1,8 @@
 /**
- * Atomic file writes: temp file in the same folder → fsync → rename. A crash or a full disk leaves either the
- * old file or the new one, never a torn mix; the temp file is removed on failure.
+ * Atomic file writes: temp file in the same folder → fsync → rename (or link, when an existing file must not be
+ * replaced: link fails with EEXIST instead of racing a stat) → fsync of the folder so the new name is durable.
+ * A crash or a full disk leaves either the old file or the new one, never a torn mix; the temp file is removed
+ * on failure.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -22,11 +24,31 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array 
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await fs.rename(temp, target);
+    if (overwrite) await fs.rename(temp, target);
+    else {
+      await fs.link(temp, target);
+      await fs.rm(temp, { force: true });
+    }
+    await syncFolder(dir);
   } catch (error) {
     await handle?.close().catch(() => {});
     await fs.rm(temp, { force: true }).catch(() => {});
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && !overwrite) throw new WorkbenchError('io', 'FILE_EXISTS', `${target} already exists; pass --force to replace it`, { file: target });
     throw new WorkbenchError('io', code === 'ENOSPC' ? 'DISK_FULL' : 'WRITE_FAILED', `cannot write ${target} (${code ?? String(error)}); the previous file, if any, is unchanged`, { file: target, cause: error });
+  }
+}
+
+/** fsync of a folder makes a rename in it durable (POSIX); not supported on Windows, where it is skipped. */
+async function syncFolder(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on folders (EINVAL); the data itself was synced.
+  } finally {
+    await handle?.close().catch(() => {});
   }
 }
