@@ -7,6 +7,7 @@
 import type { BuildDiff } from '../compare/build-diff';
 import type { AnalysisReport, SensitivityReport } from './report';
 import type { WorkbenchProject } from './project';
+import type { TrtImportResult } from '../trt/types';
 import type { BuildView, GraphData, HeatmapData, LayerDetail, ModelOverview } from './views';
 import type { CalibratorName, Precision, PrecisionPlan } from '../precision/plan';
 
@@ -131,18 +132,24 @@ export interface WorkbenchService {
   autosaveProject(request: { project: WorkbenchProject }): Promise<{ path: string; bytes: number }>;
   /** The autosaved project of a model, if there is one (offered on reopen after a crash). */
   recoverProject(request: { modelPath: string }): Promise<{ path: string; project: WorkbenchProject } | null>;
+  /**
+   * Reads TensorRT artifacts (trtexec logs, layer-info/profile/times JSON, inspector output, caches; folders
+   * recursively) and maps engine layers to the session's model and plan when a session is given. Unreadable files
+   * are listed in `failures`, not fatal.
+   */
+  trtImport(request: { paths: string[]; sessionId?: string; modelPath?: string }): Promise<TrtImportResult>;
   closeSession(request: { sessionId: string }): Promise<void>;
 }
 
 /** Method names, the single list the IPC/WebSocket channels derive from. */
 export const SERVICE_METHODS = [
   'inspectModel', 'openSession', 'build', 'applyPlanChange', 'getBuild', 'report', 'layerDetail', 'heatmap', 'graph',
-  'history', 'diff', 'sensitivity', 'previewSample', 'exportBuild', 'saveProject', 'openProject', 'autosaveProject', 'recoverProject', 'closeSession',
+  'history', 'diff', 'sensitivity', 'previewSample', 'exportBuild', 'saveProject', 'openProject', 'autosaveProject', 'recoverProject', 'trtImport', 'closeSession',
 ] as const satisfies readonly (keyof WorkbenchService)[];
 export type ServiceMethod = (typeof SERVICE_METHODS)[number];
 
 /** Calls that can run for seconds to minutes: they report progress and can be cancelled (kill + restart the host). */
-export const LONG_METHODS: readonly ServiceMethod[] = ['openSession', 'build', 'applyPlanChange', 'sensitivity', 'exportBuild', 'previewSample'];
+export const LONG_METHODS: readonly ServiceMethod[] = ['openSession', 'build', 'applyPlanChange', 'sensitivity', 'exportBuild', 'previewSample', 'trtImport'];
 
 export type ServiceRequest<M extends ServiceMethod> = Parameters<WorkbenchService[M]>[0];
 export type ServiceResult<M extends ServiceMethod> = Awaited<ReturnType<WorkbenchService[M]>>;

@@ -3,7 +3,7 @@
  * channel): calls with ids, results, typed errors, throttled progress and host events. Channel names derive from
  * SERVICE_METHODS; nothing else crosses.
  */
-import { SERVICE_METHODS, type ProgressEvent, type ServiceMethod } from './service';
+import { SERVICE_METHODS, type OpenSessionRequest, type ProgressEvent, type ServiceMethod } from './service';
 
 export const CHANNEL_PREFIX = 'pwb:';
 /** Electron IPC channel per method ('pwb:openSession', …) plus the control channels. */
@@ -38,11 +38,17 @@ export type HostCrashReason =
   | { kind: 'cancelled' }
   | { kind: 'spawn-failed'; message: string };
 
+/** A session that lived in a host that stopped: its id and the request that opened it, so the UI can reopen it. */
+export interface LostSession {
+  sessionId: string;
+  request: OpenSessionRequest;
+}
+
 export type HostEvent =
   | { kind: 'host-ready'; pid: number }
-  | { kind: 'host-crashed'; reason: HostCrashReason; restarting: boolean; crashesInWindow: number }
+  | { kind: 'host-crashed'; reason: HostCrashReason; restarting: boolean; crashesInWindow: number; lostSessions?: LostSession[] }
   /** The crash-loop breaker tripped: no automatic restart until the user asks. */
-  | { kind: 'host-stopped'; reason: HostCrashReason; message: string };
+  | { kind: 'host-stopped'; reason: HostCrashReason; message: string; lostSessions?: LostSession[] };
 
 export type ClientMessage =
   | { type: 'call'; id: number; method: ServiceMethod; params: unknown }

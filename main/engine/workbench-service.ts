@@ -11,6 +11,10 @@ import { EXPORT_KINDS, type ExportKind } from '../../app/export/export-artifacts
 import { exportModel } from '../export/export-model';
 import { loadAnalysisModel } from '../io/model-file';
 import { writeFileAtomic } from '../io/atomic-write';
+import { readTrtFiles } from '../io/trt-files';
+import { importTrtArtifacts } from '../../app/trt/import';
+import { onnxSideFromGraph } from '../../app/trt/onnx-side';
+import type { OnnxSide, TrtImportResult } from '../../app/trt/types';
 import { autosavePath, loadProject, saveProject } from '../io/project-file';
 import type { WorkbenchProject } from '../../app/contract/project';
 import { resolveInputSpecs } from './input-specs';
@@ -205,6 +209,19 @@ export class LocalWorkbenchService implements WorkbenchService {
       if ((error as WorkbenchError).code === 'FILE_NOT_FOUND') return null;
       throw error;
     }
+  }
+
+  async trtImport(request: { paths: string[]; sessionId?: string; modelPath?: string }): Promise<TrtImportResult> {
+    const files = await readTrtFiles(request.paths);
+    let onnx: OnnxSide | undefined;
+    if (request.sessionId) {
+      const entry = this.entry(request.sessionId);
+      onnx = onnxSideFromGraph(entry.session.model.graph, entry.session.model.layers, this.latestPlan(entry.session));
+    } else if (request.modelPath) {
+      const loaded = await loadAnalysisModel(request.modelPath);
+      onnx = onnxSideFromGraph(loaded.graph, loaded.layers);
+    }
+    return importTrtArtifacts(files, onnx, { onError: 'collect' });
   }
 
   async closeSession(request: { sessionId: string }): Promise<void> {

@@ -128,6 +128,7 @@ export const SERVICE_SCHEMAS: { [M in ServiceMethod]: z.ZodType<ServiceRequest<M
   openProject: z.strictObject({ path }),
   autosaveProject: z.strictObject({ project: projectSchema }),
   recoverProject: z.strictObject({ modelPath: path }),
+  trtImport: z.strictObject({ paths: z.array(path).min(1).max(1000), sessionId: id.optional(), modelPath: path.optional() }),
   closeSession: z.strictObject(session),
 };
 

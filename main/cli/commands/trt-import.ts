@@ -5,23 +5,19 @@
  * the plan asked, and a layer-by-layer diff of engines of one network. `--json` prints the whole TrtImportResult
  * (the object the UI's TensorRT panel reads).
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WorkbenchError } from '../../../app/errors';
 import { importTrtArtifacts } from '../../../app/trt/import';
 import { onnxSideFromGraph } from '../../../app/trt/onnx-side';
-import { TRT_LIMITS } from '../../../app/trt/trt-errors';
 import type { ArtifactSummary, EngineDiff, EngineReport, OnnxSide, PrecisionMix, TrtImportResult } from '../../../app/trt/types';
 import { loadModel } from '../../io/model-file';
+import { readTrtFiles } from '../../io/trt-files';
 import { formatNumber, renderTable, truncateMiddle } from '../format';
 import { readPlanFile } from './plan-file';
 
 export const TRT_IMPORT_USAGE = `  pwb trt-import FILE|DIR… [--model MODEL] [--plan PLAN.json] [--json]
               (trtexec --verbose logs, --exportLayerInfo/--exportProfile/--exportTimes JSON, inspector output,
                calibration caches, Polygraphy logs)`;
-
-/** Files per invocation (a folder of a few thousand exports is fine; a whole disk is not). */
-const MAX_FILES = 5000;
 
 export interface TrtImportFlags {
   model?: string;
@@ -31,49 +27,16 @@ export interface TrtImportFlags {
 
 type Writer = { write(s: string): unknown };
 
-async function expand(inputs: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  const visit = async (p: string, depth: number): Promise<void> => {
-    const stat = await fs.stat(p).catch((error: NodeJS.ErrnoException) => {
-      throw new WorkbenchError('io', error.code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `${p}: cannot read it (${error.code})`, { file: p });
-    });
-    if (stat.isDirectory()) {
-      if (depth > 8) return;
-      for (const entry of (await fs.readdir(p)).sort()) {
-        if (!entry.startsWith('.')) await visit(path.join(p, entry), depth + 1);
-      }
-      return;
-    }
-    if (!stat.isFile()) throw new WorkbenchError('io', 'FILE_UNREADABLE', `${p}: not a regular file`, { file: p });
-    if (stat.size > TRT_LIMITS.maxTextChars) {
-      throw new WorkbenchError('trt', 'TRT_TOO_LARGE', `${p}: is ${Math.round(stat.size / 1048576)} MiB; refusing files over ${TRT_LIMITS.maxTextChars / 1048576} MiB`, { file: p });
-    }
-    files.push(p);
-    if (files.length > MAX_FILES) throw new WorkbenchError('cli', 'TOO_MANY_FILES', `more than ${MAX_FILES} files given; pass fewer files or a narrower folder`);
-  };
-  for (const input of inputs) await visit(input, 0);
-  return files;
-}
-
-async function readText(file: string): Promise<string> {
-  const bytes = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new WorkbenchError('io', 'FILE_UNREADABLE', `${file}: cannot read it (${error.code})`, { file });
-  });
-  return new TextDecoder('utf-8').decode(bytes);
-}
-
 export async function trtImportCommand(inputs: readonly string[], flags: TrtImportFlags, out: Writer): Promise<number> {
   if (flags.plan && !flags.model) throw new WorkbenchError('cli', 'FLAG_MISSING', '--plan needs --model MODEL (the plan names layers of that model)');
-  const files = await expand(inputs);
-  if (files.length === 0) throw new WorkbenchError('cli', 'FLAG_MISSING', 'no files to import (the folders given are empty)');
+
   let onnx: OnnxSide | undefined;
   if (flags.model) {
     const loaded = await loadModel(flags.model);
     const plan = flags.plan ? await readPlanFile(flags.plan) : undefined;
     onnx = onnxSideFromGraph(loaded.graph, loaded.layers, plan);
   }
-  const texts: { name: string; text: string }[] = [];
-  for (const file of files) texts.push({ name: file, text: await readText(file) });
+  const texts = await readTrtFiles(inputs);
   const result = importTrtArtifacts(texts, onnx);
   if (flags.json) {
     out.write(JSON.stringify(result, null, 2) + '\n');

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { LocalWorkbenchService } from '../../../main/engine/workbench-service';
-import { fixtureModel } from '../../helpers/paths';
+import { fixtureModel, sharedData } from '../../helpers/paths';
 
 test('open → build → pin the worst layer → rebuild improves the output; diff and history agree', async () => {
   const service = new LocalWorkbenchService();
@@ -103,4 +103,14 @@ test('views: rows, heatmap, layer detail, graph, preview and export of a build s
     await rm(outDir, { recursive: true, force: true });
   }
   await assert.rejects(service.heatmap({ sessionId: session.sessionId, buildId: 1 }), /SESSION_NOT_FOUND|no open session/);
+});
+
+test('trtImport reads real TensorRT artifacts through the service and lists unreadable files instead of failing', async () => {
+  const service = new LocalWorkbenchService();
+  const folder = path.join(sharedData, 'trt/nvidia-trex-pytorch-resnet18-a100');
+  const result = await service.trtImport({ paths: [folder] });
+  assert.equal(result.schema, 'pwb.trt-import');
+  assert.ok(result.summaries.length >= 9, `${result.summaries.length} artifacts`);
+  assert.ok(result.diffs.length >= 1, 'the fp32/fp16/qat engines of one network are diffed');
+  await assert.rejects(service.trtImport({ paths: [path.join(folder, 'does-not-exist.json')] }), /FILE_NOT_FOUND|cannot read/);
 });

@@ -1,0 +1,52 @@
+/**
+ * Reading TensorRT artifacts from disk for `pwb trt-import` and the UI's TensorRT panel: files or folders (read
+ * recursively, hidden entries skipped), size-capped, decoded as UTF-8. Parsing happens in app/trt.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { WorkbenchError } from '../../app/errors';
+import { TRT_LIMITS } from '../../app/trt/trt-errors';
+
+/** Files per invocation (a folder of a few thousand exports is fine; a whole disk is not). */
+const MAX_FILES = 5000;
+
+export async function expandTrtPaths(inputs: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  const visit = async (p: string, depth: number): Promise<void> => {
+    const stat = await fs.stat(p).catch((error: NodeJS.ErrnoException) => {
+      throw new WorkbenchError('io', error.code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `${p}: cannot read it (${error.code})`, { file: p });
+    });
+    if (stat.isDirectory()) {
+      if (depth > 8) return;
+      for (const entry of (await fs.readdir(p)).sort()) {
+        if (!entry.startsWith('.')) await visit(path.join(p, entry), depth + 1);
+      }
+      return;
+    }
+    if (!stat.isFile()) throw new WorkbenchError('io', 'FILE_UNREADABLE', `${p}: not a regular file`, { file: p });
+    if (stat.size > TRT_LIMITS.maxTextChars) {
+      throw new WorkbenchError('trt', 'TRT_TOO_LARGE', `${p}: is ${Math.round(stat.size / 1048576)} MiB; refusing files over ${TRT_LIMITS.maxTextChars / 1048576} MiB`, { file: p });
+    }
+    files.push(p);
+    if (files.length > MAX_FILES) throw new WorkbenchError('cli', 'TOO_MANY_FILES', `more than ${MAX_FILES} files given; pass fewer files or a narrower folder`);
+  };
+  for (const input of inputs) await visit(input, 0);
+  return files;
+}
+
+async function readText(file: string): Promise<string> {
+  const bytes = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new WorkbenchError('io', 'FILE_UNREADABLE', `${file}: cannot read it (${error.code})`, { file });
+  });
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+
+/** The files under `inputs`, as {name, text}; refuses an empty selection. */
+export async function readTrtFiles(inputs: readonly string[]): Promise<{ name: string; text: string }[]> {
+  const files = await expandTrtPaths(inputs);
+  if (files.length === 0) throw new WorkbenchError('cli', 'FLAG_MISSING', 'no files to import (the folders given are empty)');
+  const texts: { name: string; text: string }[] = [];
+  for (const file of files) texts.push({ name: file, text: await readText(file) });
+  return texts;
+}
