@@ -18,6 +18,7 @@ import type { TensorData } from '../data/types';
 import type { ModelRunner, RunnerOutput } from './runner';
 import { type LayerTimingProfile, aggregateLayerTimes, debugTensorNameFor } from './trt-layers';
 import { type TrtLogLine, trtLogLevelOf } from './trt-log';
+import { writeFileAtomic } from '../io/atomic-write';
 import { type NormalizedBuild, type TrtBuildOptions, type TrtexecCommand, modelInputsOf, normalizeBuildOptions, trtexecCommand } from './trt-options';
 import { feedToEngineType, hostTensorToFloat32 } from './trt-tensors';
 
@@ -196,8 +197,8 @@ export class TrtRunner implements ModelRunner {
   }
 
   /** Writes the serialized engine (trtexec --saveEngine). It loads only in the same TensorRT version and GPU. */
-  async exportEngine(file: string): Promise<void> {
-    await writeFile(file, this.planBytes);
+  async exportEngine(file: string, options: { overwrite?: boolean } = {}): Promise<void> {
+    await writeFileAtomic(file, this.planBytes, { overwrite: options.overwrite ?? true });
   }
 
   async release(): Promise<void> {

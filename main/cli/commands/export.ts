@@ -6,7 +6,11 @@
  */
 import { isWorkbenchError, WorkbenchError } from '../../../app/errors';
 import { EXPORT_KINDS, parseExportKinds } from '../../../app/export/export-artifacts';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { exportModel } from '../../export/export-model';
+import { TrtRunner } from '../../engine/trt-runner';
+import { openTensorRt } from '../../../native/index';
 
 export interface ExportFlags {
   report?: string;
@@ -16,18 +20,21 @@ export interface ExportFlags {
   'trt-version'?: string;
   json?: boolean;
   quiet?: boolean;
+  engine?: boolean;
 }
 
 type Writer = { write(s: string): unknown };
 
 /** For pwb.ts: usage line and parseArgs options this command adds (report, what, force, trt-version). */
 export const EXPORT_USAGE = `  pwb export MODEL --report DIR/report.json --out EXPORT_DIR [--what ${EXPORT_KINDS.join(',')}]
-              [--trt-version 10.16.1] [--force] [--json]`;
+              [--trt-version 10.16.1] [--engine] [--force] [--json]
+              (--engine also builds model.engine with the TensorRT installed here, strongly typed)`;
 export const EXPORT_OPTIONS = {
   report: { type: 'string' },
   what: { type: 'string' },
   force: { type: 'boolean' },
   'trt-version': { type: 'string' },
+  engine: { type: 'boolean' },
 } as const;
 
 function formatBytes(n: number): string {
@@ -41,6 +48,9 @@ export async function exportCommand(modelPath: string, flags: ExportFlags, out: 
     if (!flags.report) throw new WorkbenchError('cli', 'FLAG_MISSING', 'export needs --report DIR/report.json (from pwb analyze)');
     if (!flags.out) throw new WorkbenchError('cli', 'FLAG_MISSING', 'export needs --out EXPORT_DIR');
     const what = flags.what !== undefined ? parseExportKinds(flags.what) : undefined;
+    // TensorRT is checked before anything is written: without it, --engine fails with nothing on disk.
+    const tensorRt = flags.engine ? await openTensorRt() : undefined;
+    if (tensorRt && what && !what.includes('qdq') && !what.includes('fp16')) throw new WorkbenchError('cli', 'FLAG_INVALID', '--engine builds from the exported ONNX: include qdq or fp16 in --what');
     const summary = await exportModel({
       modelPath,
       reportPath: flags.report,
@@ -50,6 +60,17 @@ export async function exportCommand(modelPath: string, flags: ExportFlags, out: 
       trtVersion: flags['trt-version'],
       toolVersion: process.env.npm_package_version,
     });
+    if (tensorRt) {
+      const source = summary.written.find((f) => f.kind === 'fp16') ?? summary.written.find((f) => f.kind === 'qdq')!;
+      const enginePath = path.join(summary.outDir, 'model.engine');
+      const runner = await TrtRunner.create(new Uint8Array(await readFile(source.path)), source.path, { tensorRt, stronglyTyped: true, onLog: flags.quiet ? undefined : (line) => line.level === 'error' && err.write(`tensorrt: ${line.message}\n`) });
+      try {
+        await runner.exportEngine(enginePath, { overwrite: !!flags.force });
+      } finally {
+        await runner.release();
+      }
+      summary.written.push({ kind: source.kind, path: enginePath, bytes: (await stat(enginePath)).size, description: `TensorRT ${tensorRt.library.libraryMajor}.${tensorRt.library.libraryMinor}.${tensorRt.library.libraryPatch} engine built from ${path.basename(source.path)} (strongly typed); loads only with this TensorRT version on this GPU model` });
+    }
     if (flags.json) {
       out.write(JSON.stringify(summary, null, 2) + '\n');
       return 0;

@@ -247,3 +247,20 @@ test('real model: MobileNetV2 mixed export runs on ONNX Runtime CPU in float16 a
   assert.ok(fp16Layers > 10);
   assert.ok(Math.abs(m.sqnrDb - reported.sqnrDb!) < 1, 'within 1 dB of the emulated SQNR');
 });
+
+test('--engine without TensorRT: exit 2 with TENSORRT_UNAVAILABLE, and nothing is written', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pwb-export-engine-'));
+  try {
+    const report = await analyzeModel({ modelPath: fixtureModel('outlier-convnet.onnx'), precision: 'int8', calibration: { kind: 'random', count: 2, seed: 1 }, calibrator: 'max' });
+    const reportPath = path.join(dir, 'report.json');
+    writeFileSync(reportPath, JSON.stringify(report));
+    const out = path.join(dir, 'export');
+    const result = await run(fixtureModel('outlier-convnet.onnx'), { report: reportPath, out, engine: true });
+    assert.equal(result.code, 2);
+    assert.match(result.err, /\[TENSORRT_UNAVAILABLE\]/);
+    assert.match(result.err, /TENSORRT_ROOT|build:native/);
+    assert.equal(existsSync(out), false, 'no export folder was created');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
