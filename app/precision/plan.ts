@@ -41,8 +41,9 @@ export function parsePlan(json: unknown, file = 'plan'): PrecisionPlan {
   if (plan.version !== 1) fail(`unsupported plan version ${JSON.stringify(plan.version)} (this build reads version 1)`);
   if (!PRECISIONS.includes(plan.defaultPrecision as Precision)) fail(`"defaultPrecision" must be one of ${PRECISIONS.join(', ')}`);
   if (!CALIBRATORS.includes(plan.calibrator as CalibratorName)) fail(`"calibrator" must be one of ${CALIBRATORS.join(', ')}`);
-  if (!plan.layers || typeof plan.layers !== 'object') fail('"layers" must be an object keyed by layer id');
+  if (!plan.layers || typeof plan.layers !== 'object' || Array.isArray(plan.layers)) fail('"layers" must be an object keyed by layer id');
   for (const [id, entry] of Object.entries(plan.layers as Record<string, PlanLayerEntry>)) {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) fail(`layer '${id}': entry must be an object such as {"precision": "fp16"}`);
     if (entry.precision !== undefined && !PRECISIONS.includes(entry.precision)) fail(`layer '${id}': precision '${entry.precision}' is not one of ${PRECISIONS.join(', ')}`);
     if (entry.activationAmax !== undefined && !(entry.activationAmax > 0 && Number.isFinite(entry.activationAmax))) fail(`layer '${id}': activationAmax must be a positive number`);
     if (entry.calibrator !== undefined && !CALIBRATORS.includes(entry.calibrator)) fail(`layer '${id}': calibrator '${entry.calibrator}' is unknown`);
