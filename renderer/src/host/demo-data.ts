@@ -1,0 +1,29 @@
+/**
+ * DEMO / BENCH DATA ONLY. The shape of the JSON file the demo host answers from (`?demo=/path/demo.json`): canned
+ * service results for screenshots and the paint benchmark (scripts/paint-bench.ts). Never produced by the engine.
+ */
+import type { BuildSummary, SamplePreview, SessionSummary } from '../../../app/contract/service';
+import type { SensitivityReport } from '../../../app/contract/report';
+import type { GraphData, HeatmapData, LayerDetail, ModelOverview } from '../../../app/contract/views';
+import type { StartupInfo } from './host';
+
+export const DEMO_SCHEMA = 'pwb.demo-data';
+
+export interface DemoData {
+  schema: typeof DEMO_SCHEMA;
+  version: 1;
+  /** Shown in the UI's demo banner. */
+  note: string;
+  startup: StartupInfo;
+  overview: ModelOverview;
+  session: SessionSummary;
+  /** builds[0] answers `build`; each applyPlanChange answers the next one (the last repeats) with the requested plan. */
+  builds: BuildSummary[];
+  /** By build id of `builds`; later builds reuse the last heatmap. */
+  heatmaps: Record<string, HeatmapData>;
+  /** By layer id; layers without an entry answer NOT_IN_DEMO. */
+  details: Record<string, LayerDetail>;
+  graph: GraphData;
+  sensitivity: SensitivityReport;
+  preview: SamplePreview;
+}
