@@ -44,7 +44,8 @@ export function tensorToFloat32(tensor: TensorProto): Float32Array {
     if (t === DataType.FLOAT) {
       rawView(tensor, 4, count);
       if (raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, count);
-      return new Float32Array(raw.slice().buffer, 0, count);
+      // Uint8Array.prototype.slice copies even when raw is a Node Buffer (whose own slice() is a view of its pool).
+      return new Float32Array(Uint8Array.prototype.slice.call(raw).buffer, 0, count);
     }
     const out = new Float32Array(count);
     const sizes: Record<number, number> = { 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 16: 2 };

@@ -26,7 +26,7 @@ ${TRT_IMPORT_USAGE}
               [--calib-data DIR|FILE.npz|FILE.npy | --random N [--seed S]] [--calib-samples N]
               [--eval-data DIR|FILE] [--eval-samples N] [--labels FILE.tsv] [--label-offset K]
               [--calibrator entropy|max|percentile|mse] [--percentile 99.99] [--calib-cache FILE]
-              [--plan plan.json] [--input-shape name:1x3x640x640]
+              [--plan plan.json] [--input-shape name:1x3x640x640] [--memory-budget MB]
               [--resize N|WxH] [--crop WxH] [--mean a,b,c] [--std a,b,c] [--scale unit|byte] [--bgr]
               [--layout NCHW|NHWC] [--preprocess spec.json]
               [--task auto|classification|none] [--fail-if 'cosine<0.99'] [--json] [--top N] [--quiet]
@@ -52,6 +52,7 @@ const OPTIONS = {
   'calib-cache': { type: 'string' },
   plan: { type: 'string' },
   'input-shape': { type: 'string' },
+  'memory-budget': { type: 'string' },
   resize: { type: 'string' },
   crop: { type: 'string' },
   mean: { type: 'string' },

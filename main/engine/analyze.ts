@@ -34,6 +34,7 @@ import { outputKey, runReferencePass } from './reference-pass';
 import { ReferenceStore } from './reference-store';
 import { buildLayerReports, buildOutputReports, type ActivationRange } from './report-builder';
 import { SwitchEvaluator } from './switch-evaluator';
+import { checkMemoryBudget, defaultMemoryBudgetBytes } from './memory-guard';
 import { emptyBreakdown, type TimeBreakdown } from './timing';
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -69,6 +70,8 @@ export interface AnalyzeOptions {
    * sample (≈ 440 MB/s) costs more than running FP32 again (≈ 100 ms); reading them back is cheap.
    */
   recordReferences?: boolean;
+  /** Memory budget for one sample's captured tensors and their copies (bytes); default defaultMemoryBudgetBytes(). */
+  memoryBudgetBytes?: number;
   /** Disk budget for the reference store (bytes); default half the free temp space, at most 32 GiB. */
   referenceBudgetBytes?: number;
 }
@@ -121,7 +124,7 @@ export class AnalysisSession {
     const warnings: string[] = [];
     const breakdown = emptyBreakdown();
     progress({ phase: 'load', done: 0, total: 1 });
-    const { proto, graph, layers, quantized } = await loadAnalysisModel(options.modelPath);
+    const { proto, graph, layers, quantized, bytes: modelBytes } = await loadAnalysisModel(options.modelPath);
     if (quantized) {
       warnings.push(`${options.modelPath} is a ${quantized.kind} quantized model: analysing its float twin (${quantized.summary.qdqPairsRemoved} Q/DQ pairs removed, ${quantized.summary.integerOps} integer ops rewritten) under the original's precisions and scales`);
       for (const note of quantized.notes) warnings.push(`quantized import: ${note}`);
@@ -139,6 +142,10 @@ export class AnalysisSession {
     const firstPlan = options.plan ?? (quantized ? planFromImport(quantized, layers, { calibrator: options.calibrator }) : defaultPlan(options.precision, options.calibrator ?? 'entropy'));
     const int8 = resolvePlan(firstPlan, layers).resolved.filter((r) => r.precision === 'int8' && r.entry?.activationAmax === undefined).map((r) => r.layer);
     const activationRequests: CaptureRequest[] = quantizedActivationTensors(options.keepForRebuilds ? layers : int8);
+    // Refuse before reading any sample when one sample's captures would not fit (MEMORY_BUDGET_EXCEEDED).
+    const captured = [...layers.filter((l) => l.graphPath === '').map((l) => l.output), ...activationRequests.filter((r) => r.graphPath === '').map((r) => r.tensor), ...modelOutputs];
+    const memory = checkMemoryBudget(options.modelPath, graph, Object.fromEntries(inputSpecs.map((s) => [s.name, s.dims])), captured, modelBytes.byteLength, options.memoryBudgetBytes ?? defaultMemoryBudgetBytes());
+    if (memory.unknown.length > 0) warnings.push(`memory estimate: ${memory.unknown.length} captured tensors have shapes static inference cannot tell (e.g. '${memory.unknown[0]}'); they are not counted in the ${Math.round(memory.peakBytes / 1048576)} MB estimate`);
     const cacheRanges = new Map<string, number>();
     let cacheInfo: AnalysisReport['settings']['calibrationCache'] = null;
     if (options.calibrationCachePath) {

@@ -19,6 +19,7 @@ export interface AnalyzeFlags extends DataFlags {
   percentile?: string;
   'calib-cache'?: string;
   'input-shape'?: string;
+  'memory-budget'?: string;
   plan?: string;
   out?: string;
   json?: boolean;
@@ -96,6 +97,8 @@ export async function analyzeCommand(modelPath: string, flags: AnalyzeFlags, out
   const percentile = flags.percentile !== undefined ? Number(flags.percentile) : undefined;
   if (percentile !== undefined && !(percentile > 0 && percentile <= 100)) throw new WorkbenchError('cli', 'FLAG_INVALID', `--percentile '${flags.percentile}': expected a number in (0, 100]`);
   const plan = flags.plan ? await readPlanFile(flags.plan) : undefined;
+  const memoryBudgetMb = flags['memory-budget'] !== undefined ? Number(flags['memory-budget']) : undefined;
+  if (memoryBudgetMb !== undefined && !(memoryBudgetMb > 0)) throw new WorkbenchError('cli', 'FLAG_INVALID', `--memory-budget '${flags['memory-budget']}': expected a size in MB`);
   const outDir = path.resolve(flags.out);
   const outStat = await fs.stat(outDir).catch(() => null);
   if (outStat && !outStat.isDirectory()) throw new WorkbenchError('io', 'OUT_NOT_A_FOLDER', `--out ${flags.out} exists and is not a folder`);
@@ -114,6 +117,7 @@ export async function analyzeCommand(modelPath: string, flags: AnalyzeFlags, out
     task: (flags.task as 'auto' | 'classification' | 'none' | undefined) ?? 'auto',
     labelOffset: flags['label-offset'] !== undefined ? Number(flags['label-offset']) : undefined,
     threads: flags.threads !== undefined ? Number(flags.threads) : undefined,
+    memoryBudgetBytes: memoryBudgetMb !== undefined ? memoryBudgetMb * 1024 * 1024 : undefined,
     onProgress: (p) => progress.update(p.phase, p.done, p.total),
     toolVersion: process.env.npm_package_version,
   }).finally(() => progress.finish());
