@@ -45,17 +45,18 @@ describe('zoom and pan', () => {
 
   test('zooming keeps the cell under the pointer fixed', () => {
     const before = cellAt(FIT_VIEW, 300, 123, g)!;
-    const zoomed = zoomAt(FIT_VIEW, 8, 300, 123, g);
+    const zoomed = zoomAt(FIT_VIEW, 1, 8, 300, 123, g);
+    assert.equal(zoomed.zoomX, 1, 'the wheel zooms the layer axis only');
     assert.ok(zoomed.zoomY === 8);
     assert.deepEqual(cellAt(zoomed, 300, 123, g), before);
-    const again = zoomAt(zoomed, 3, 50, 390, g);
+    const again = zoomAt(zoomed, 2, 3, 50, 390, g);
     const under = cellAt(zoomed, 50, 390, g);
     assert.deepEqual(cellAt(again, 50, 390, g), under);
   });
 
   test('zoom is clamped: never below fit, columns at most 48 px, at least ~12 rows visible', () => {
-    assert.deepEqual(zoomAt(FIT_VIEW, 0.1, 100, 100, g), FIT_VIEW);
-    const deep = zoomAt(FIT_VIEW, 1e6, 100, 100, g);
+    assert.deepEqual(zoomAt(FIT_VIEW, 0.1, 0.1, 100, 100, g), FIT_VIEW);
+    const deep = zoomAt(FIT_VIEW, 1e6, 1e6, 100, 100, g);
     const limits = maxZoom(g);
     assert.equal(deep.zoomX, limits.x);
     assert.equal(deep.zoomY, limits.y);
@@ -65,7 +66,7 @@ describe('zoom and pan', () => {
   });
 
   test('panning stops at the matrix edges', () => {
-    const zoomed = zoomAt(FIT_VIEW, 4, 0, 0, g);
+    const zoomed = zoomAt(FIT_VIEW, 2, 4, 0, 0, g);
     assert.deepEqual(panBy(zoomed, 500, 500, g), { ...zoomed, offsetX: 0, offsetY: 0 });
     const far = panBy(zoomed, -1e6, -1e6, g);
     assert.equal(far.offsetY, g.height - g.height * zoomed.zoomY);

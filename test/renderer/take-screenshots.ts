@@ -62,7 +62,8 @@ try {
     page = await open(theme, 'view=heatmap');
     await page.waitForSelector('.heatmap-canvas');
     const box = (await page.locator('.heatmap-canvas').boundingBox())!;
-    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -200).then(() => page.mouse.move(box.x + 420, box.y + 160));
+    await page.mouse.move(box.x + 420, box.y + 160);
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -250);
     await page.mouse.move(box.x + 420, box.y + 170);
     await shot(page, `${theme}-heatmap`);
     await page.close();
@@ -74,9 +75,10 @@ try {
 
     page = await open(theme, 'view=layers');
     await page.waitForSelector('.lt-row');
+    await page.getByLabel('How many layers to pin').fill('8');
     await page.getByRole('button', { name: 'Pin worst' }).click();
     await page.getByRole('button', { name: 'Rebuild' }).click();
-    await page.waitForFunction(() => !document.querySelector('.job-bar'));
+    await page.waitForSelector('.job-bar', { state: 'detached' });
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByRole('button', { name: 'Compare A → B' }).click();
     await page.waitForSelector('.build-diff');

@@ -17,6 +17,8 @@ export interface GraphCanvasProps {
   selectedLayerId: string | null;
   colors: { text: string; edge: string; outline: string; selected: string };
   onSelect: (layerId: string) => void;
+  /** The node under the pointer (index into graph.nodes) and the pointer position in the box, or null. */
+  onHover?: (hover: { index: number; x: number; y: number } | null) => void;
   /** Changes to this number re-centre the camera on the selected layer. */
   focusNonce: number;
 }
@@ -130,7 +132,16 @@ export function GraphCanvas(props: GraphCanvasProps) {
   };
   const onPointerMove = (event: ReactPointerEvent<HTMLCanvasElement>) => {
     const d = drag.current;
-    if (!d) return;
+    if (!d) {
+      if (!camera || !props.onHover) return;
+      const rect = event.currentTarget.getBoundingClientRect();
+      const bx = event.clientX - rect.left;
+      const by = event.clientY - rect.top;
+      const hit = nodeAt(layout, (bx - camera.x) / camera.scale, (by - camera.y) / camera.scale);
+      props.onHover(hit ? { index: hit.index, x: bx, y: by } : null);
+      return;
+    }
+    props.onHover?.(null);
     const dx = event.clientX - d.x;
     const dy = event.clientY - d.y;
     if (!d.moved && Math.abs(dx) + Math.abs(dy) <= 3) return;
@@ -159,6 +170,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
+        onPointerLeave={() => props.onHover?.(null)}
         role="img"
         aria-label={`Model graph: ${graph.nodes.length} nodes. Wheel to zoom, drag to pan, click a layer to open it.`}
       />

@@ -106,8 +106,10 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
     event.preventDefault();
     const rect = canvas.current?.getBoundingClientRect();
     if (!rect) return;
-    const factor = Math.exp(-event.deltaY * 0.0015);
-    setView((v) => zoomAt(v, factor, event.clientX - rect.left - GUTTER, event.clientY - rect.top, geometry));
+    const factor = Math.exp(-(event.deltaY || event.deltaX) * 0.0015);
+    const px = event.clientX - rect.left - GUTTER;
+    const py = event.clientY - rect.top;
+    setView((v) => (event.shiftKey ? zoomAt(v, factor, 1, px, py, geometry) : zoomAt(v, 1, factor, px, py, geometry)));
   };
   // React's onWheel is passive; zooming must preventDefault, so attach natively.
   useEffect(() => {
@@ -167,7 +169,7 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
         onPointerUp={onPointerUp}
         onPointerLeave={() => props.onHover(null)}
         onDoubleClick={() => setView(FIT_VIEW)}
-        aria-label={`Per-channel error heatmap: ${rows} layers × ${data.columns} channel buckets. Wheel to zoom, drag to pan, click a row to open the layer, double-click to fit.`}
+        aria-label={`Per-channel error heatmap: ${rows} layers × ${data.columns} channel buckets. Wheel zooms layers, Shift+wheel channels, drag pans, click a row to open the layer, double-click to fit.`}
         role="img"
       />
     </div>

@@ -91,11 +91,14 @@ export function clampView(view: HeatmapView, g: HeatmapGeometry): HeatmapView {
   };
 }
 
-/** Zoom by `factor` keeping the content under (px, py) in place. */
-export function zoomAt(view: HeatmapView, factor: number, px: number, py: number, g: HeatmapGeometry): HeatmapView {
+/**
+ * Zoom by `factorX` (channel axis) and `factorY` (layer axis) keeping the content under (px, py) in place. The wheel
+ * zooms layers only (the long axis); Shift+wheel zooms channels.
+ */
+export function zoomAt(view: HeatmapView, factorX: number, factorY: number, px: number, py: number, g: HeatmapGeometry): HeatmapView {
   const limits = maxZoom(g);
-  const zoomX = Math.max(1, Math.min(limits.x, view.zoomX * factor));
-  const zoomY = Math.max(1, Math.min(limits.y, view.zoomY * factor));
+  const zoomX = Math.max(1, Math.min(limits.x, view.zoomX * factorX));
+  const zoomY = Math.max(1, Math.min(limits.y, view.zoomY * factorY));
   const offsetX = px - ((px - view.offsetX) * zoomX) / view.zoomX;
   const offsetY = py - ((py - view.offsetY) * zoomY) / view.zoomY;
   return clampView({ zoomX, zoomY, offsetX, offsetY }, g);

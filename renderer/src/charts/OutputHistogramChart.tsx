@@ -9,7 +9,7 @@ export function OutputHistogramChart({ histograms, width = 520, height = 200 }: 
   return (
     <ComposedChart width={width} height={height} data={data} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
       <CartesianGrid stroke={SERIES.grid} strokeDasharray="3 3" />
-      <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={AXIS_TICK} tickFormatter={shortNumber} />
+      <XAxis dataKey="x" type="number" domain={['auto', 'auto']} tick={AXIS_TICK} tickFormatter={shortNumber} />
       <YAxis scale="sqrt" tick={AXIS_TICK} tickFormatter={shortNumber} width={48} />
       <Tooltip formatter={(value) => Number(value).toLocaleString('en-US')} labelFormatter={(x) => `value ≈ ${shortNumber(Number(x))}`} isAnimationActive={false} />
       <Legend verticalAlign="top" height={20} iconSize={10} wrapperStyle={{ fontSize: 12 }} />

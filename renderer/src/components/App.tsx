@@ -19,7 +19,7 @@ function MainView({ shell }: { shell: ShellApi | null }) {
   const build = useWorkbench(currentBuild);
   switch (view) {
     case 'start': return <StartScreen shell={shell} />;
-    case 'overview': return <Overview build={build} />;
+    case 'overview': return <Overview build={build} onOpenLayer={(id) => useWorkbench.setState({ view: 'layers', detailLayerId: id })} />;
     case 'layers': return <LayersScreen />;
     case 'heatmap': return <HeatmapScreen />;
     case 'graph': return <GraphScreen />;

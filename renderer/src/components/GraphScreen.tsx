@@ -6,7 +6,7 @@ import { layoutGraph, type GraphLayout } from '../canvas/graph-layout';
 import { nodeFills, PRECISION_COLORS, type GraphColorBy } from '../canvas/graph-paint';
 import { rampGradient } from '../canvas/heatmap-math';
 import { describeError } from '../client/client-error';
-import { formatCount } from '../format/units';
+import { formatCosine, formatCount, formatDb } from '../format/units';
 import { loadGraph, openDetail } from '../state/actions';
 import { currentBuild, useWorkbench, type ThemeName } from '../state/store';
 import { EmptyState, ErrorState, LoadingState } from './EmptyState';
@@ -41,12 +41,29 @@ export function GraphLegend({ colorBy }: { colorBy: GraphColorBy }) {
   );
 }
 
+function GraphTooltip({ node, row, x, y }: { node: GraphData['nodes'][number]; row: LayerRow | undefined; x: number; y: number }) {
+  return (
+    <div className="tooltip" style={{ left: x + 14, top: y + 14 }} role="tooltip">
+      <div className="tooltip-title">{node.name || '(unnamed)'}</div>
+      <div>{node.opType}{node.graphPath ? ` · ${node.graphPath}` : ''}</div>
+      {row ? (
+        <div>{row.precision.toUpperCase()} · SQNR {formatDb(row.sqnrDb, { exact: row.mse === 0 })} · cosine {formatCosine(row.cosineSimilarity)}</div>
+      ) : (
+        <div className="muted">not a quantizable layer</div>
+      )}
+      {row ? <div className="muted">click to open</div> : null}
+    </div>
+  );
+}
+
 export function GraphPanel({ graph, rows, staged, selectedLayerId, theme, onSelect }: { graph: GraphData; rows: readonly LayerRow[]; staged: Readonly<Record<string, string>>; selectedLayerId: string | null; theme: ThemeName; onSelect: (id: string) => void }) {
   const [colorBy, setColorBy] = useState<GraphColorBy>('sqnrDb');
   const [layout, setLayout] = useState<GraphLayout | null>(null);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [focus, setFocus] = useState(0);
   const [startedAt] = useState(() => Date.now());
+  const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
+  const byId = useMemo(() => new Map(rows.map((r) => [r.id, r])), [rows]);
   useEffect(() => {
     let live = true;
     setLayout(null);
@@ -64,7 +81,12 @@ export function GraphPanel({ graph, rows, staged, selectedLayerId, theme, onSele
       </div>
       {error ? <ErrorState error={{ ...error, during: 'Graph layout' }} /> : null}
       {!layout && !error ? <LoadingState what={`the layout of ${formatCount(graph.nodes.length)} nodes (elkjs, in a worker; started ${new Date(startedAt).toLocaleTimeString()})`} /> : null}
-      {layout ? <GraphCanvas graph={graph} layout={layout} fills={fills} selectedLayerId={selectedLayerId} colors={COLORS[theme]} onSelect={onSelect} focusNonce={focus} /> : null}
+      {layout ? (
+        <div className="graph-area">
+          <GraphCanvas graph={graph} layout={layout} fills={fills} selectedLayerId={selectedLayerId} colors={COLORS[theme]} onSelect={onSelect} onHover={setHover} focusNonce={focus} />
+          {hover ? <GraphTooltip node={graph.nodes[hover.index]} row={graph.nodes[hover.index].layerId ? byId.get(graph.nodes[hover.index].layerId!) : undefined} x={hover.x} y={hover.y} /> : null}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -9,7 +9,7 @@ import { currentBuild, useWorkbench, type ThemeName } from '../state/store';
 import { EmptyState, ErrorState, LoadingState } from './EmptyState';
 import { HeatmapLegend } from './HeatmapLegend';
 
-const EMPTY: Record<ThemeName, Rgb> = { light: [226, 228, 232], dark: [48, 52, 60] };
+const EMPTY: Record<ThemeName, Rgb> = { light: [190, 194, 201], dark: [70, 75, 84] };
 const TEXT: Record<ThemeName, string> = { light: '#3a3f47', dark: '#c9ced6' };
 
 function markPainted() {
@@ -40,7 +40,7 @@ export function HeatmapPanel({ data, rows, theme, onOpen }: { data: HeatmapData;
     <div className="heatmap-screen">
       <div className="heatmap-head">
         <span>{data.layerIds.length} layers (model order, top → bottom) × {data.columns} channel buckets</span>
-        <span className="muted">wheel: zoom · drag: pan · double-click: fit</span>
+        <span className="muted">wheel: zoom layers · shift+wheel: zoom channels · drag: pan · double-click: fit</span>
       </div>
       <HeatmapLegend scaleMax={scaleMax} defaultScaleMax={data.scaleMax} onScaleMax={setScaleMax} />
       <div className="heatmap-area">

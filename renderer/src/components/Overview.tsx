@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 import type { BuildSummary } from '../../../app/contract/service';
 import { formatCosine, formatCount, formatDb, formatDims, formatMs, formatNumber, formatPercent } from '../format/units';
-import { countByOpTypeAndPrecision } from '../state/table-logic';
+import { countByOpTypeAndPrecision, DEFAULT_SORT, sortRows } from '../state/table-logic';
 import { planSummary, precisionCounts } from '../state/plan-logic';
 import { EmptyState } from './EmptyState';
 
@@ -15,7 +15,7 @@ function Card({ title, children, wide = false }: { title: string; children: Reac
 }
 
 /** Overview of one build: model, final-output metrics, agreement, layers by op type × precision, timings, warnings. */
-export function Overview({ build }: { build: BuildSummary | null }) {
+export function Overview({ build, onOpenLayer }: { build: BuildSummary | null; onOpenLayer?: (layerId: string) => void }) {
   if (!build) return <EmptyState title="No build yet">Open a model on the start screen and press Analyse.</EmptyState>;
   const { view } = build;
   const counts = precisionCounts(view.layers);
@@ -86,6 +86,21 @@ export function Overview({ build }: { build: BuildSummary | null }) {
         {view.sensitivity ? (
           <p className="muted">Sensitivity: {view.sensitivity.samples} samples, metric {view.sensitivity.metric}, {formatCount(view.sensitivity.evaluations)} evaluations{view.sensitivity.suggestion ? ` · suggestion ${view.sensitivity.suggestion.pins.length} pins (${view.sensitivity.suggestion.met ? 'meets' : 'misses'} target)` : ''}.</p>
         ) : null}
+      </Card>
+      <Card title="Worst layers (SQNR, this build)">
+        <table className="grid compact">
+          <thead><tr><th>Layer</th><th>Op</th><th className="num">SQNR</th><th className="num">Saturated</th></tr></thead>
+          <tbody>
+            {sortRows(view.layers, DEFAULT_SORT).slice(0, 8).map((r) => (
+              <tr key={r.id}>
+                <td className="ellipsis" title={r.name}>{onOpenLayer ? <button type="button" className="link" onClick={() => onOpenLayer(r.id)}>{r.name}</button> : r.name}</td>
+                <td>{r.opType}</td>
+                <td className="num">{formatDb(r.sqnrDb, { exact: r.mse === 0 })}</td>
+                <td className="num">{formatPercent(r.saturationRate, 2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Card>
       <Card title="Layers by op type and precision">
         <table className="grid compact">
