@@ -3,6 +3,7 @@
  * path. They are answered by Electron main (or, minimally, by the browser-mode server) and never reach the engine
  * host. Channel = CHANNEL_PREFIX + method ('pwb:recentFiles'), same payload and reply shapes as service calls.
  */
+import type { OpenSessionRequest } from './service';
 import { CHANNEL_PREFIX, SHELL_METHODS, type ShellMethod } from './wire-protocol';
 
 export const SHELL_CHANNELS: readonly string[] = SHELL_METHODS.map((m) => `${CHANNEL_PREFIX}${m}`);
@@ -35,6 +36,8 @@ export interface ShellRequests {
   recentFiles: Record<string, never>;
   /** A path the user dropped (desktop: from webUtils.getPathForFile in the preload) or typed. */
   openPath: { path: string };
+  /** What the app was started with (command-line model, --open-example). */
+  startup: Record<string, never>;
 }
 
 export interface ShellResults {
@@ -45,6 +48,14 @@ export interface ShellResults {
   recentFiles: { files: RecentFile[] };
   /** The file exists, is a regular file of a known kind, and was added to the recent files. */
   openPath: { path: string; kind: FileKind };
+  startup: StartupInfo;
+}
+
+/** What `pwb serve MODEL …` / `pwb-desktop MODEL` asked the UI to open. */
+export interface StartupInfo {
+  modelPath: string | null;
+  /** Open this session and build it right away (the command line had enough to do so). */
+  autoOpen: OpenSessionRequest | null;
 }
 
 export type ShellRequest<M extends ShellMethod> = ShellRequests[M];

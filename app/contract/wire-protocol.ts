@@ -12,7 +12,7 @@ export const CANCEL_CHANNEL = `${CHANNEL_PREFIX}cancel`;
 /** Main → renderer: progress and host events. */
 export const EVENT_CHANNEL = `${CHANNEL_PREFIX}event`;
 /** Renderer → main, desktop only: dialogs and recent files (never reach the engine host). */
-export const SHELL_METHODS = ['openModelDialog', 'openFolderDialog', 'saveFolderDialog', 'recentFiles', 'openPath'] as const;
+export const SHELL_METHODS = ['openModelDialog', 'openFolderDialog', 'saveFolderDialog', 'recentFiles', 'openPath', 'startup'] as const;
 export type ShellMethod = (typeof SHELL_METHODS)[number];
 
 /** Largest message accepted on any transport (a plan with thousands of entries fits easily). */

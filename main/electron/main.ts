@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EVENT_CHANNEL, type ServerMessage } from '../../app/contract/wire-protocol';
 import { SHELL_EVENT_CHANNEL, type ShellEvent } from '../../app/contract/shell';
+import { exampleStartup } from '../server/serve-command';
 import { ClientSession, type ShellHandlers } from '../host/client-session';
 import { checkOpenablePath, RecentFiles } from '../host/recent-files';
 import { EngineHostSupervisor } from '../host/supervisor';
@@ -75,6 +76,12 @@ const shellHandlers: ShellHandlers = {
     await recentFiles.add(checked.path, checked.kind);
     void refreshMenu();
     return checked;
+  },
+  // A model on the command line is pre-filled on the start screen; --open-example opens and analyses the example.
+  startup: async () => {
+    if (process.argv.includes('--open-example')) return exampleStartup(app.getAppPath());
+    const file = fileArgument(process.argv);
+    return { modelPath: file && file.toLowerCase().endsWith('.onnx') ? path.resolve(file) : null, autoOpen: null };
   },
 };
 

@@ -139,6 +139,7 @@ export const SHELL_SCHEMAS: { [M in ShellMethod]: z.ZodType<ShellRequest<M>> } =
   saveFolderDialog: z.strictObject({ title, defaultPath: path.optional() }),
   recentFiles: z.strictObject({}),
   openPath: z.strictObject({ path }),
+  startup: z.strictObject({}),
 };
 
 export function isShellMethod(name: unknown): name is ShellMethod {

@@ -28,6 +28,7 @@ import { contentSecurityPolicy, SECURITY_HEADERS } from '../electron/content-sec
 import { ClientSession, unsupportedShell, wireErrorOf, type ShellHandlers } from '../host/client-session';
 import { parseClientEnvelope } from '../host/payload-schemas';
 import { checkOpenablePath, RecentFiles } from '../host/recent-files';
+import type { StartupInfo } from '../../app/contract/shell';
 import type { EngineHostSupervisor } from '../host/supervisor';
 import { resolveStaticPath } from './static-files';
 
@@ -35,10 +36,7 @@ export const WEBSOCKET_PATH = '/ws';
 export const STARTUP_PATH = '/api/startup';
 const LOOPBACK = '127.0.0.1';
 
-export interface StartupInfo {
-  modelPath: string | null;
-  autoOpen: OpenSessionRequest | null;
-}
+export type { StartupInfo };
 
 export interface BrowserServerOptions {
   supervisor: EngineHostSupervisor;
@@ -101,6 +99,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       await recentFiles.add(checked.path, checked.kind);
       return checked;
     },
+    startup: async () => startup,
   };
 
   const baseHeaders = (): Record<string, string> => ({ 'Content-Security-Policy': csp(), ...SECURITY_HEADERS });

@@ -89,7 +89,7 @@ describe('hosts', () => {
         invoked.push([channel, payload]);
         const { id } = payload as { id: number };
         if (channel === 'pwb:startup') return { type: 'result', id: 0, value: { modelPath: '/x.onnx', autoOpen: null } };
-        if (channel === 'pwb:openModelDialog') return { type: 'result', id, value: '/picked.onnx' };
+        if (channel === 'pwb:openModelDialog') return { type: 'result', id, value: { path: '/picked.onnx' } };
         if (channel === 'pwb:build') {
           push?.({ type: 'progress', id, progress: { phase: 'compare', done: 1, total: 2 } });
           return { type: 'error', id, error: { area: 'precision', code: 'PLAN_INVALID', message: 'bad plan' } };

@@ -62,7 +62,7 @@ export function ExportDialog(props: ExportDialogProps) {
               {result.files.map((f) => (
                 <tr key={f.path}>
                   <td>{f.kind}</td>
-                  <td>{props.shell ? <button type="button" className="link" onClick={() => void props.shell!.openPath(f.path)}>{f.path}</button> : <code>{f.path}</code>}</td>
+                  <td><code>{f.path}</code></td>
                   <td className="num">{formatBytes(f.bytes)}</td>
                 </tr>
               ))}

@@ -24,7 +24,7 @@ export function StartScreen({ shell, initial }: { shell: ShellApi | null; initia
   const [recent, setRecent] = useState<string[]>([]);
 
   useEffect(() => {
-    if (startup?.modelPath && !form.modelPath) setForm((f) => ({ ...f, modelPath: startup.modelPath ?? '' }));
+    if (startup?.modelPath) setForm((f) => ({ ...f, modelPath: startup.modelPath ?? '' }));
   }, [startup]);
   useEffect(() => {
     shell?.recentFiles().then(setRecent, () => setRecent([]));

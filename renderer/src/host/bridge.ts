@@ -3,10 +3,10 @@
  * The preload must implement exactly this (contextBridge.exposeInMainWorld('pwb', bridge)); nothing else.
  *
  *   invoke(channel, payload) → Promise<BridgeReply>
- *     channel: one of METHOD_CHANNELS ('pwb:<serviceMethod>'), 'pwb:<shellMethod>' for SHELL_METHODS,
- *              CANCEL_CHANNEL ('pwb:cancel') or STARTUP_CHANNEL ('pwb:startup').
+ *     channel: one of METHOD_CHANNELS ('pwb:<serviceMethod>'), 'pwb:<shellMethod>' for SHELL_METHODS (incl.
+ *              'pwb:startup'), or CANCEL_CHANNEL ('pwb:cancel').
  *     payload: { id: number, params: unknown } for service and shell methods (id = the renderer's call id, the same id
- *              progress events carry), { id } for cancel, {} for startup.
+ *              progress events carry), { id } for cancel.
  *     reply:   resolves with { type: 'result', id, value } or { type: 'error', id, error: WireError } — the
  *              ServerMessage shapes of wire-protocol.ts. It should not reject for engine errors (Electron would reduce
  *              them to a message string and lose the code); a rejection is treated as code HOST_DISCONNECTED.
@@ -14,9 +14,9 @@
  *     channel: EVENT_CHANNEL ('pwb:event'). The listener receives ServerMessage objects of type 'progress'
  *              ({ type, id, progress }) and 'event' ({ type, event: HostEvent }), as plain objects (no IpcRendererEvent).
  *
- * Shell methods' params and values: openModelDialog {} → string | null; openFolderDialog / saveFolderDialog
- * { title? } → string | null; recentFiles {} → string[]; openPath { path } → void.
- * pwb:startup value: StartupInfo (host.ts) — { modelPath: string | null, autoOpen: OpenSessionRequest | null }.
+ *   on(SHELL_EVENT_CHANNEL ('pwb:shell-event'), listener): ShellEvent objects (menu commands, opened/dropped files).
+ * Shell params and values are those of app/contract/shell.ts (ShellRequests / ShellResults); electron-host.ts
+ * unwraps them for the components.
  */
 import type { WireError } from '../../../app/contract/wire-protocol';
 import { CHANNEL_PREFIX } from '../../../app/contract/wire-protocol';
@@ -28,7 +28,6 @@ export interface PwbBridge {
   on(channel: string, listener: (message: unknown) => void): () => void;
 }
 
-export const STARTUP_CHANNEL = `${CHANNEL_PREFIX}startup`;
 
 declare global {
   interface Window {

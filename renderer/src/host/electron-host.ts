@@ -1,7 +1,8 @@
 /** Electron: calls go through the preload bridge (bridge.ts), one IPC channel per method. */
 import { CANCEL_CHANNEL, CHANNEL_PREFIX, EVENT_CHANNEL, type ClientMessage, type ServerMessage, type ShellMethod } from '../../../app/contract/wire-protocol';
 import { ListenerSet, type Transport, type TransportClosed } from '../client/transport';
-import { STARTUP_CHANNEL, type BridgeReply, type PwbBridge } from './bridge';
+import { SHELL_EVENT_CHANNEL, type ShellEvent, type ShellResult } from '../../../app/contract/shell';
+import type { BridgeReply, PwbBridge } from './bridge';
 import { NO_STARTUP, type Host, type ShellApi, type StartupInfo } from './host';
 
 function isServerMessage(value: unknown): value is ServerMessage {
@@ -51,11 +52,14 @@ function shellCall<T>(bridge: PwbBridge, method: ShellMethod, params: unknown): 
 
 export function createElectronHost(bridge: PwbBridge): Host {
   const shell: ShellApi = {
-    openModelDialog: () => shellCall(bridge, 'openModelDialog', {}),
-    openFolderDialog: (options = {}) => shellCall(bridge, 'openFolderDialog', options),
-    saveFolderDialog: (options = {}) => shellCall(bridge, 'saveFolderDialog', options),
-    recentFiles: () => shellCall(bridge, 'recentFiles', {}),
-    openPath: (path) => shellCall(bridge, 'openPath', { path }),
+    // Shapes of app/contract/shell.ts ShellResults, unwrapped for the components.
+    openModelDialog: async () => (await shellCall<ShellResult<'openModelDialog'>>(bridge, 'openModelDialog', {})).path,
+    openFolderDialog: async (options = {}) => (await shellCall<ShellResult<'openFolderDialog'>>(bridge, 'openFolderDialog', options)).path,
+    saveFolderDialog: async (options = {}) => (await shellCall<ShellResult<'saveFolderDialog'>>(bridge, 'saveFolderDialog', options)).path,
+    recentFiles: async () => (await shellCall<ShellResult<'recentFiles'>>(bridge, 'recentFiles', {})).files.map((f) => f.path),
+    openPath: async (path) => {
+      await shellCall<ShellResult<'openPath'>>(bridge, 'openPath', { path });
+    },
   };
   return {
     kind: 'electron',
@@ -64,11 +68,17 @@ export function createElectronHost(bridge: PwbBridge): Host {
     shell,
     async startup(): Promise<StartupInfo> {
       try {
-        const reply = await bridge.invoke(STARTUP_CHANNEL, {});
-        return reply.type === 'result' && reply.value ? (reply.value as StartupInfo) : NO_STARTUP;
+        return (await shellCall<StartupInfo>(bridge, 'startup', {})) ?? NO_STARTUP;
       } catch {
         return NO_STARTUP;
       }
+    },
+    onOpenPath(listener) {
+      // Menu "Open model…", recent files, drag and drop and a second `pwb-desktop MODEL` arrive as shell events.
+      return bridge.on(SHELL_EVENT_CHANNEL, (event) => {
+        const e = event as ShellEvent;
+        if (e && e.kind === 'open-path' && e.fileKind === 'model') listener(e.path);
+      });
     },
   };
 }

@@ -5,12 +5,9 @@
 import type { OpenSessionRequest } from '../../../app/contract/service';
 import type { Transport } from '../client/transport';
 
-/** What `pwb serve model.onnx …` / `pwb-desktop model.onnx` asked the UI to open. */
-export interface StartupInfo {
-  modelPath: string | null;
-  /** Open this session and build it right away (the command line had enough to do so). */
-  autoOpen: OpenSessionRequest | null;
-}
+import type { StartupInfo } from '../../../app/contract/shell';
+
+export type { StartupInfo };
 
 /** Desktop shell calls (SHELL_METHODS in wire-protocol.ts). Dialogs resolve null when the user cancels. */
 export interface ShellApi {
@@ -27,6 +24,8 @@ export interface Host {
   /** null outside Electron: the UI shows path text fields instead of dialogs. */
   shell: ShellApi | null;
   startup(): Promise<StartupInfo>;
+  /** Desktop only: a model opened from outside the page (menu, recent files, drop, command line). */
+  onOpenPath?(listener: (modelPath: string) => void): () => void;
   /** A line for the status bar, e.g. "browser · 127.0.0.1:8731" or "DEMO DATA". */
   label: string;
 }

@@ -102,6 +102,7 @@ export async function boot(host: Host, workbench: WorkbenchClient): Promise<void
     if (event.kind === 'host') onHostEvent(event.event);
     else set({ disconnected: event.message });
   });
+  host.onOpenPath?.((modelPath) => set({ startup: { modelPath, autoOpen: null }, view: 'start' }));
   const startup = await host.startup();
   set({ startup });
   if (startup.autoOpen) await analyse(startup.autoOpen);
