@@ -160,6 +160,15 @@ async function main(): Promise<void> {
     return;
   }
   const only = args.filter((a) => !a.startsWith('--'));
+  // paint: first paint of the layer table and heatmap for a 2,000-layer build in headless Chromium (renderer).
+  if (!process.env.PWB_BENCH_ONLY || process.env.PWB_BENCH_ONLY === 'paint') {
+    const { runPaintBench } = await import('./paint-bench');
+    const paint = await runPaintBench();
+    console.log(`paint ${paint.paintMs.toFixed(0)}`);
+    console.log(`bytes-per-layer ${paint.bytesPerLayer}`);
+    console.error(`  layer table ${paint.tableMs.toFixed(0)} ms, heatmap ${paint.heatmapMs.toFixed(0)} ms (2,000 layers, median of runs)`);
+    if (process.env.PWB_BENCH_ONLY === 'paint') return;
+  }
   const samples = Number(process.env.PWB_BENCH_SAMPLES ?? 32);
   for (const c of CASES.filter((x) => only.length === 0 || only.includes(x.name))) {
     // PWB_BENCH_ONLY=rebuild (or ratio, rss) runs one part.

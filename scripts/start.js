@@ -19,9 +19,12 @@ try {
   electronBinary = createRequire(import.meta.url)('electron');
 } catch (error) {
   console.error(`start: Electron cannot run here (${String(error.message).split('\n')[0]}).`);
-  console.error('start: starting browser mode with the bundled example instead.');
+  console.error('start: (its binary is downloaded by electron\'s install script: `node node_modules/electron/install.js` where the network allows)');
+  console.error('start: starting browser mode instead — open the URL below in a browser.');
 }
-const [command, args] = electronBinary ? [electronBinary, [root, ...process.argv.slice(2)]] : [process.execPath, [path.join(root, 'bin', 'pwb.js'), 'serve', '--open-example', ...process.argv.slice(2)]];
+// With no arguments both modes open the bundled example (already analysed); `npm start -- MODEL` opens a model.
+const extra = process.argv.length > 2 ? process.argv.slice(2) : ['--open-example'];
+const [command, args] = electronBinary ? [electronBinary, [root, ...extra]] : [process.execPath, [path.join(root, 'bin', 'pwb.js'), 'serve', ...extra]];
 const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

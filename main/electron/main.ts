@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EVENT_CHANNEL, type ServerMessage } from '../../app/contract/wire-protocol';
 import { SHELL_EVENT_CHANNEL, type ShellEvent } from '../../app/contract/shell';
-import { exampleStartup } from '../server/serve-command';
+import { exampleStartup } from '../host/example-startup';
 import { ClientSession, type ShellHandlers } from '../host/client-session';
 import { checkOpenablePath, RecentFiles } from '../host/recent-files';
 import { EngineHostSupervisor } from '../host/supervisor';

@@ -8,13 +8,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DataSpec, OpenSessionRequest } from '../../app/contract/service';
+import { fileURLToPath } from 'node:url';
+import type { DataSpec } from '../../app/contract/service';
 import { WorkbenchError } from '../../app/errors';
 import type { CalibratorName, Precision } from '../../app/precision/plan';
 import { nodeHostSpawner } from '../host/node-spawner';
 import { EngineHostSupervisor } from '../host/supervisor';
 import { startBrowserServer, type StartupInfo } from './browser-server';
+import { exampleStartup as exampleStartupAt } from '../host/example-startup';
+
+/** The bundled example of this checkout. */
+export const exampleStartup = (root = REPO_ROOT): Promise<StartupInfo> => exampleStartupAt(root);
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RENDERER_DIST = path.join(REPO_ROOT, 'renderer', 'dist');
@@ -38,18 +42,6 @@ export interface ServeFlags {
 }
 
 type Writer = { write(s: string): unknown };
-
-/** The bundled example's open request (fixtures/bundled-example.ts, loaded at run time: it is not part of main/). */
-export async function exampleStartup(root = REPO_ROOT): Promise<StartupInfo> {
-  const module = path.join(root, 'fixtures', 'bundled-example.ts');
-  if (existsSync(module)) {
-    const { exampleOpenRequest } = (await import(pathToFileURL(module).href)) as { exampleOpenRequest(root: string): OpenSessionRequest };
-    const request = exampleOpenRequest(root);
-    return { modelPath: request.modelPath, autoOpen: request };
-  }
-  const modelPath = path.join(root, 'fixtures', 'models', 'outlier-convnet.onnx');
-  return { modelPath, autoOpen: { modelPath, precision: 'int8', calibration: { kind: 'random', count: 32, seed: 1 } } };
-}
 
 /** What the page opens for `pwb serve MODEL [data flags]`. */
 export function startupFromFlags(modelPath: string | undefined, flags: ServeFlags): StartupInfo {

@@ -98,7 +98,7 @@ test('open → analyse → sort → worst layer → pin → rebuild improves →
     await detail.getByRole('radiogroup', { name: 'Precision' }).getByRole('radio', { name: 'FP16' }).click();
     await page.getByRole('button', { name: 'Rebuild' }).click();
     await page.locator('option', { hasText: 'build #2' }).waitFor({ state: 'attached', timeout: 120_000 });
-    await page.waitForFunction(() => !document.querySelector('.job-bar, [role="progressbar"]'), undefined, { timeout: 60_000 });
+    await page.locator('.job-bar, [role="progressbar"]').first().waitFor({ state: 'detached', timeout: 60_000 });
     const after = await topBarSqnr(page);
     await page.screenshot({ path: path.join(SHOTS, '5-rebuilt.png') });
     assert.ok(after > before, `final SQNR ${before} dB → ${after} dB after pinning ${worstName}`);
