@@ -122,3 +122,39 @@ test('open → analyse → sort → worst layer → pin → rebuild improves →
     rmSync(exportDir, { recursive: true, force: true });
   }
 });
+
+/** Child processes of `pid` (the engine host is a child of the pwb serve process). */
+function childPids(pid: number): number[] {
+  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
+  return out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+test('SIGKILL of the engine host mid-analysis: the UI shows the typed crash, the host restarts, reopening works', { skip, timeout: 240_000 }, async () => {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.getByPlaceholder('/data/calib_images').fill(CALIBRATION);
+    await page.getByLabel('Max samples').first().fill('200');
+    const hostsBefore = childPids(server!.pid!);
+    assert.equal(hostsBefore.length, 1, `one engine host process (${hostsBefore.join(', ')})`);
+    await page.getByRole('button', { name: 'Analyse' }).click();
+    await page.waitForTimeout(1500);
+    process.kill(hostsBefore[0], 'SIGKILL');
+    const banner = page.getByText(/The engine stopped \(killed by SIGKILL\)/).first();
+    await banner.waitFor({ timeout: 30_000 });
+    const text = await page.locator('body').innerText();
+    assert.match(text, /SIGKILL|killed/i, 'the crash reason is shown');
+    await page.screenshot({ path: path.join(SHOTS, '7-host-crashed.png') });
+    // A new host is up; the same analysis runs to the end on it.
+    for (let i = 0; i < 50 && childPids(server!.pid!).filter((p) => p !== hostsBefore[0]).length === 0; i++) await page.waitForTimeout(200);
+    assert.equal(childPids(server!.pid!).filter((p) => p !== hostsBefore[0]).length, 1, 'the engine host was restarted');
+    await page.getByLabel('Max samples').first().fill('8');
+    await page.getByRole('button', { name: 'Analyse' }).click();
+    await page.locator('option', { hasText: 'build #1' }).waitFor({ state: 'attached', timeout: 120_000 });
+    await page.screenshot({ path: path.join(SHOTS, '8-after-restart.png') });
+  } finally {
+    await browser.close();
+  }
+});
