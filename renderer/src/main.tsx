@@ -16,7 +16,7 @@ import { useWorkbench, type ViewName } from './state/store';
 import { initialTheme } from './state/theme';
 import './styles.css';
 
-const VIEWS: readonly ViewName[] = ['start', 'overview', 'layers', 'heatmap', 'graph', 'history', 'export'];
+const VIEWS: readonly ViewName[] = ['start', 'overview', 'layers', 'heatmap', 'graph', 'history', 'export', 'trt'];
 
 function pickHost(): Host {
   const search = new URLSearchParams(location.search);

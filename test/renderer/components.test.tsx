@@ -6,6 +6,7 @@ import { BuildDiffView } from '../../renderer/src/components/BuildDiffView';
 import { HostCrashBanner } from '../../renderer/src/components/Banners';
 import { EmptyState, ErrorState } from '../../renderer/src/components/EmptyState';
 import { ExportDialog } from '../../renderer/src/components/ExportDialog';
+import { TrtLinkCard } from '../../renderer/src/components/ExportScreen';
 import { HeatmapPanel } from '../../renderer/src/components/HeatmapScreen';
 import { HistoryTable } from '../../renderer/src/components/HistoryScreen';
 import { JobRow } from '../../renderer/src/components/JobBar';
@@ -189,8 +190,12 @@ describe('export and TensorRT panel', () => {
     assert.match(html, /fp16: skipped/);
     assert.doesNotMatch(html, /Choose…/, 'no folder dialog in browser mode');
   });
-  test('the TensorRT panel says plainly what it will do', () => {
-    assert.match(text(renderToString(<TrtPanel sessionId={null} buildId={null} />)), /TensorRT artifacts: import trtexec logs \/ layer-info \/ profile JSON/);
+  test('the export screen links to the TensorRT view; the view starts empty and says what to import', () => {
+    assert.match(text(renderToString(<TrtLinkCard onOpen={noop} />)), /Built it with TensorRT\? .* Open the TensorRT view →/);
+    const empty = text(renderToString(<TrtPanel result={null} loading={false} error={null} sessionModel={null} onImport={noop} />));
+    assert.match(empty, /No TensorRT artifacts imported/);
+    assert.match(empty, /No model open: layers are mapped by name only/);
+    assert.doesNotMatch(empty, /Browse…/, 'no file dialog in browser mode');
   });
 });
 

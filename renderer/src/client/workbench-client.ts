@@ -82,6 +82,7 @@ export class WorkbenchClient {
   sensitivity(params: ServiceRequest<'sensitivity'>, options?: CallOptions) { return this.call('sensitivity', params, options); }
   previewSample(params: ServiceRequest<'previewSample'>, options?: CallOptions) { return this.call('previewSample', params, options); }
   exportBuild(params: ServiceRequest<'exportBuild'>, options?: CallOptions) { return this.call('exportBuild', params, options); }
+  trtImport(params: ServiceRequest<'trtImport'>, options?: CallOptions) { return this.call('trtImport', params, options); }
   closeSession(params: ServiceRequest<'closeSession'>, options?: CallOptions) { return this.call('closeSession', params, options); }
 
   private receive(message: ServerMessage | TransportClosed): void {

@@ -13,6 +13,7 @@ import { LayersScreen } from './LayersScreen';
 import { Overview } from './Overview';
 import { StartScreen } from './StartScreen';
 import { TopBar } from './TopBar';
+import { TrtScreen } from './TrtScreen';
 
 function MainView({ shell }: { shell: ShellApi | null }) {
   const view = useWorkbench((s) => s.view);
@@ -25,6 +26,7 @@ function MainView({ shell }: { shell: ShellApi | null }) {
     case 'graph': return <GraphScreen />;
     case 'history': return <HistoryScreen />;
     case 'export': return <ExportScreen shell={shell} />;
+    case 'trt': return <TrtScreen shell={shell} />;
   }
 }
 

@@ -1,10 +1,9 @@
 /** @jsxRuntime automatic */
 import type { ShellApi } from '../host/host';
-import { exportBuild } from '../state/actions';
+import { exportBuild, setView } from '../state/actions';
 import { useWorkbench } from '../state/store';
 import { EmptyState } from './EmptyState';
 import { ExportDialog } from './ExportDialog';
-import { TrtPanel } from './TrtPanel';
 
 export function ExportScreen({ shell }: { shell: ShellApi | null }) {
   const session = useWorkbench((s) => s.session);
@@ -14,7 +13,18 @@ export function ExportScreen({ shell }: { shell: ShellApi | null }) {
   return (
     <div className="export-screen">
       <ExportDialog sessionId={session.sessionId} buildId={buildId} shell={shell} busy={busy} run={exportBuild} />
-      <TrtPanel sessionId={session.sessionId} buildId={buildId} pickFile={shell ? () => shell.openModelDialog() : undefined} />
+      <TrtLinkCard onOpen={() => setView('trt')} />
     </div>
+  );
+}
+
+/** Built the export with trtexec? Its logs and JSON go to the TensorRT view, checked against this plan. */
+export function TrtLinkCard({ onOpen }: { onOpen: () => void }) {
+  return (
+    <section className="card trt-link" aria-label="TensorRT artifacts">
+      <h2>Built it with TensorRT?</h2>
+      <p className="muted">Import the trtexec build log, <code>--exportLayerInfo</code> and <code>--exportProfile</code> JSON to see the tactics, per-layer timing and whether every layer runs in the precision this plan asked for.</p>
+      <button type="button" className="link" onClick={onOpen}>Open the TensorRT view →</button>
+    </section>
   );
 }

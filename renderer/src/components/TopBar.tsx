@@ -12,6 +12,7 @@ const TABS: { view: ViewName; label: string; needsBuild: boolean }[] = [
   { view: 'graph', label: 'Graph', needsBuild: true },
   { view: 'history', label: 'History', needsBuild: true },
   { view: 'export', label: 'Export', needsBuild: true },
+  { view: 'trt', label: 'TensorRT', needsBuild: false },
 ];
 
 export function TopBar() {

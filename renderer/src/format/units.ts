@@ -72,3 +72,22 @@ export function formatDeltaDb(delta: number | null | undefined): string {
 }
 
 export const PRECISION_LABEL = { int8: 'INT8', fp16: 'FP16', fp32: 'FP32' } as const;
+
+/**
+ * A kernel / layer time given in ms: µs below 0.1 ms (tactic timings are a few µs), else ms; 3–4 significant digits.
+ * "5.22 µs", "93.2 µs", "0.522 ms", "2.124 ms".
+ */
+export function formatLayerTime(ms: number | null | undefined): string {
+  if (!finite(ms)) return DASH;
+  if (ms === 0) return '0 µs';
+  const magnitude = Math.abs(ms);
+  if (magnitude < 0.1) return `${Number((ms * 1000).toPrecision(3))} µs`;
+  if (magnitude < 1) return `${ms.toFixed(3)} ms`;
+  return `${Number(ms.toPrecision(4))} ms`;
+}
+
+/** A ratio such as time ÷ fastest time or a speed-up: "×1.00", "×2.05", "×12.3". */
+export function formatRatio(ratio: number | null | undefined): string {
+  if (!finite(ratio)) return DASH;
+  return `×${ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}`;
+}

@@ -5,6 +5,7 @@
 import type { BuildSummary, SamplePreview, SessionSummary } from '../../../app/contract/service';
 import type { SensitivityReport } from '../../../app/contract/report';
 import type { GraphData, HeatmapData, LayerDetail, ModelOverview } from '../../../app/contract/views';
+import type { TrtImportResult } from '../../../app/trt/types';
 import type { StartupInfo } from './host';
 
 export const DEMO_SCHEMA = 'pwb.demo-data';
@@ -26,4 +27,6 @@ export interface DemoData {
   graph: GraphData;
   sensitivity: SensitivityReport;
   preview: SamplePreview;
+  /** Answers `trtImport` whatever the paths (screenshots of the TensorRT view); absent: NOT_IN_DEMO. */
+  trtImport?: TrtImportResult;
 }

@@ -176,6 +176,9 @@ class DemoTransport implements Transport {
       }
       case 'report':
         throw notInDemo('full report');
+      case 'trtImport':
+        if (!data.trtImport) throw notInDemo('TensorRT import');
+        return data.trtImport;
       case 'closeSession':
         return undefined;
     }

@@ -272,3 +272,23 @@ export function previewSample(request: import('../../../app/contract/service').S
 export function exportBuild(request: import('../../../app/contract/service').ExportRequest) {
   return runJob('Exporting the build', 'exportBuild', (onProgress) => requireClient().exportBuild(request, { onProgress }));
 }
+
+/**
+ * Imports TensorRT artifacts (files or folders) as a job; with a session open, engine layers are mapped to its model
+ * and checked against its current plan. The result stays in the store (`trt`) until the next import.
+ */
+export async function importTrt(paths: string[]): Promise<void> {
+  if (get().loading.trt) return;
+  const sessionId = get().session?.sessionId ?? null;
+  set((s) => ({ loading: { ...s.loading, trt: true }, resourceErrors: withoutKey(s.resourceErrors, 'trt') }));
+  try {
+    const request = sessionId ? { paths, sessionId } : { paths };
+    const result = await runJob(`Importing ${paths.length} TensorRT path${paths.length === 1 ? '' : 's'}`, 'trtImport', (onProgress) => requireClient().trtImport(request, { onProgress }));
+    set({ trt: { paths, result, sessionId } });
+  } catch (error) {
+    const described = { ...describeError(error), during: 'Importing TensorRT artifacts' };
+    if (described.code !== 'CANCELLED') set((s) => ({ resourceErrors: { ...s.resourceErrors, trt: described } }));
+  } finally {
+    set((s) => ({ loading: withoutKey(s.loading, 'trt') }));
+  }
+}

@@ -8,11 +8,12 @@ import type { SensitivityReport } from '../../../app/contract/report';
 import type { BuildDiff } from '../../../app/compare/build-diff';
 import type { GraphData, HeatmapData, LayerDetail, ModelOverview } from '../../../app/contract/views';
 import type { Precision, PrecisionPlan } from '../../../app/precision/plan';
+import type { TrtImportResult } from '../../../app/trt/types';
 import type { StartupInfo } from '../host/host';
 import { EMPTY_SELECTION, type SelectionState } from './selection-logic';
 import { DEFAULT_SORT, EMPTY_FILTER, type FilterSpec, type SortSpec } from './table-logic';
 
-export type ViewName = 'start' | 'overview' | 'layers' | 'heatmap' | 'graph' | 'history' | 'export';
+export type ViewName = 'start' | 'overview' | 'layers' | 'heatmap' | 'graph' | 'history' | 'export' | 'trt';
 export type ThemeName = 'light' | 'dark';
 
 export interface UiError {
@@ -91,7 +92,12 @@ export interface ViewSlice {
   view: ViewName;
 }
 
-export type WorkbenchState = SessionSlice & BuildsSlice & SelectionSlice & TableSlice & ThemeSlice & JobsSlice & ViewSlice;
+/** The TensorRT view's last import (kept across views and sessions; loading/error under the 'trt' resource key). */
+export interface TrtSlice {
+  trt: { paths: string[]; result: TrtImportResult; sessionId: string | null } | null;
+}
+
+export type WorkbenchState = SessionSlice & BuildsSlice & SelectionSlice & TableSlice & ThemeSlice & JobsSlice & ViewSlice & TrtSlice;
 
 export const initialSession: SessionSlice = { hostKind: null, hostLabel: '', startup: null, overview: null, session: null, openRequest: null, hostCrash: null, disconnected: null };
 export const initialBuilds: BuildsSlice = { builds: {}, currentBuildId: null, history: [], heatmaps: {}, details: {}, graph: null, sensitivity: null, diff: null, staged: {} };
@@ -100,7 +106,7 @@ export const initialTable: TableSlice = { sort: DEFAULT_SORT, filter: EMPTY_FILT
 export const initialJobs: JobsSlice = { jobs: [], errors: [], loading: {}, resourceErrors: {} };
 
 export function initialState(theme: ThemeName = 'light'): WorkbenchState {
-  return { ...initialSession, ...initialBuilds, ...initialSelection, ...initialTable, theme, ...initialJobs, view: 'start' };
+  return { ...initialSession, ...initialBuilds, ...initialSelection, ...initialTable, theme, ...initialJobs, view: 'start', trt: null };
 }
 
 export const useWorkbench = create<WorkbenchState>()(() => initialState());

@@ -1,0 +1,64 @@
+/**
+ * Screenshots of the TensorRT view, light and dark, into scratch/screens/trt-*.png (gitignored). The demo host
+ * answers `trtImport` with a real import (test/renderer/fixtures/trt-fixture.ts) of the shared TensorRT files, made
+ * here at screenshot time. Not a test: a way to look at the UI.
+ * `node --import tsx test/renderer/take-trt-screenshots.ts [light|dark]`
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildRenderer, launchChromium, serveRenderer } from '../../scripts/paint-bench';
+import { fixtureDemoData } from './fixtures/build-view-fixture';
+import { trtFixture } from './fixtures/trt-fixture';
+
+const out = path.resolve('scratch/screens');
+mkdirSync(out, { recursive: true });
+buildRenderer();
+const demo = { ...fixtureDemoData({ layers: 200 }), trtImport: trtFixture({ withPlan: true }) };
+const { server, url } = await serveRenderer(JSON.stringify(demo));
+const browser = await launchChromium();
+const themes = process.argv[2] ? [process.argv[2]] : ['light', 'dark'];
+
+async function open(theme: string, params: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => console.error(`page error: ${e}`));
+  page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
+  await page.goto(`${url}/?demo=/demo.json&latency=300&theme=${theme}&${params}`);
+  return page;
+}
+
+async function shot(page: Page, name: string, fullPage = false) {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(out, `trt-${name}.png`), fullPage });
+  console.log(`trt-${name}.png`);
+}
+
+try {
+  for (const theme of themes) {
+    const page = await open(theme, 'view=trt');
+    await page.waitForSelector('.trt-import');
+    await shot(page, `${theme}-empty`);
+    await page.getByLabel('Files or folders, one per line').fill('/data/trt/nvidia-trt-cookbook-trtexec-trt10.16/result-02.log\n/data/trt/nvidia-trex-pytorch-resnet18-a100');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.waitForSelector('.trt-summary', { timeout: 10_000 });
+    await shot(page, `${theme}-tactics`);
+    // The kept combination of node_conv2d_1 + node_relu_1 has 374 candidates (a virtualized table).
+    await page.getByLabel('Filter layers by name').fill('conv2d_1');
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, 560));
+    await shot(page, `${theme}-tactics-filtered`);
+    await page.getByRole('tab', { name: 'Layer timing' }).click();
+    await page.getByLabel('Engine', { exact: true }).selectOption({ index: 1 });
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, 330));
+    await shot(page, `${theme}-timing`);
+    await page.getByRole('tab', { name: 'Precision vs plan' }).click();
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, 330));
+    await shot(page, `${theme}-precision`);
+    await page.getByRole('tab', { name: 'Engine diff' }).click();
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, 330));
+    await shot(page, `${theme}-diff`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
