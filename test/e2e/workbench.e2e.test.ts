@@ -19,6 +19,8 @@ const MODEL = sharedModel('mobilenet_v2_0.35_128_tfflowers_fp32.onnx');
 const CALIBRATION = path.join(sharedData, 'images', 'calib');
 
 let server: ChildProcess | undefined;
+/** Autosaves go here, not into the user's config folder. */
+let configDir = '';
 let url = '';
 const skip = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM} (.ci/run installs it)` : false;
 
@@ -26,7 +28,8 @@ before(async () => {
   if (skip) return;
   const build = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/build-renderer.js')], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
-  server = spawn(process.execPath, [path.join(repoRoot, 'bin/pwb.js'), 'serve', MODEL, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  configDir = mkdtempSync(path.join(os.tmpdir(), 'pwb-e2e-config-'));
+  server = spawn(process.execPath, [path.join(repoRoot, 'bin/pwb.js'), 'serve', MODEL, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PWB_CONFIG_DIR: configDir } });
   url = await new Promise<string>((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error(`pwb serve printed no URL: ${text}`)), 30_000);
@@ -45,6 +48,7 @@ before(async () => {
 
 after(() => {
   server?.kill('SIGTERM');
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 /** The final output's SQNR (dB) the top bar shows for the current build. */
@@ -135,6 +139,8 @@ test('SIGKILL of the engine host mid-analysis: the UI shows the typed crash, the
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
+    // The first test's builds were autosaved: the start screen offers to restore them.
+    await page.getByText(/Autosaved project of this model: 2 builds, plan with 1 pinned layer/).waitFor({ timeout: 15_000 });
     await page.getByPlaceholder('/data/calib_images').fill(CALIBRATION);
     await page.getByLabel('Max samples').first().fill('200');
     const hostsBefore = childPids(server!.pid!);

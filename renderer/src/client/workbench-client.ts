@@ -83,6 +83,10 @@ export class WorkbenchClient {
   previewSample(params: ServiceRequest<'previewSample'>, options?: CallOptions) { return this.call('previewSample', params, options); }
   exportBuild(params: ServiceRequest<'exportBuild'>, options?: CallOptions) { return this.call('exportBuild', params, options); }
   trtImport(params: ServiceRequest<'trtImport'>, options?: CallOptions) { return this.call('trtImport', params, options); }
+  saveProject(params: ServiceRequest<'saveProject'>, options?: CallOptions) { return this.call('saveProject', params, options); }
+  openProject(params: ServiceRequest<'openProject'>, options?: CallOptions) { return this.call('openProject', params, options); }
+  autosaveProject(params: ServiceRequest<'autosaveProject'>, options?: CallOptions) { return this.call('autosaveProject', params, options); }
+  recoverProject(params: ServiceRequest<'recoverProject'>, options?: CallOptions) { return this.call('recoverProject', params, options); }
   closeSession(params: ServiceRequest<'closeSession'>, options?: CallOptions) { return this.call('closeSession', params, options); }
 
   private receive(message: ServerMessage | TransportClosed): void {

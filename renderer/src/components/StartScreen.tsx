@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import type { SamplePreview } from '../../../app/contract/service';
 import { CALIBRATORS_LIST } from '../format/choices';
 import type { ShellApi } from '../host/host';
-import { analyse, previewSample, reportError } from '../state/actions';
+import { analyse, findAutosave, previewSample, reportError, restoreProject } from '../state/actions';
+import type { WorkbenchProject } from '../../../app/contract/project';
 import { DEFAULT_SETUP, requestFromForm, dataSpecFromForm, type SetupForm } from '../state/setup-form';
 import { useWorkbench } from '../state/store';
 import type { CalibratorName, Precision } from '../../../app/precision/plan';
@@ -29,6 +30,18 @@ export function StartScreen({ shell, initial }: { shell: ShellApi | null; initia
   useEffect(() => {
     shell?.recentFiles().then(setRecent, () => setRecent([]));
   }, [shell]);
+  // An autosaved project of this model (from an earlier session or before a crash) can be restored in one click.
+  const [autosaved, setAutosaved] = useState<{ path: string; project: WorkbenchProject } | null>(null);
+  useEffect(() => {
+    const modelPath = form.modelPath.trim();
+    if (!modelPath.endsWith('.onnx')) return setAutosaved(null);
+    let live = true;
+    const timer = setTimeout(() => void findAutosave(modelPath).then((found) => live && setAutosaved(found)), 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [form.modelPath]);
 
   const patch = (change: Partial<SetupForm>) => setForm((f) => ({ ...f, ...change }));
   const browseModel = shell ? async () => { const path = await shell.openModelDialog(); if (path) patch({ modelPath: path }); } : undefined;
@@ -101,6 +114,14 @@ export function StartScreen({ shell, initial }: { shell: ShellApi | null; initia
           ) : null}
           {problems.length ? (
             <ul className="problems" role="alert">{problems.map((p) => <li key={p}>{p}</li>)}</ul>
+          ) : null}
+          {autosaved ? (
+            <div className="notice" role="status">
+              Autosaved project of this model: {autosaved.project.builds.length} build{autosaved.project.builds.length === 1 ? '' : 's'}
+              {autosaved.project.plan ? `, plan with ${Object.keys(autosaved.project.plan.layers).length} pinned layer${Object.keys(autosaved.project.plan.layers).length === 1 ? '' : 's'}` : ''}
+              {autosaved.project.savedAt ? `, saved ${new Date(autosaved.project.savedAt).toLocaleString()}` : ''}.{' '}
+              <button type="button" className="link" disabled={busy} onClick={() => void restoreProject(autosaved.project)}>Restore it</button>
+            </div>
           ) : null}
           <div className="actions">
             <button type="button" onClick={() => void runPreview()} disabled={busy}>Preview a sample</button>

@@ -2,6 +2,7 @@
  * Everything the UI asks the engine to do: plain functions that call the client and write the store
  * (zustand's "actions outside the store"). Long calls become jobs with progress and Cancel.
  */
+import type { WorkbenchProject } from '../../../app/contract/project';
 import type { OpenSessionRequest, ProgressEvent, ServiceMethod } from '../../../app/contract/service';
 import type { HostCrashReason, HostEvent } from '../../../app/contract/wire-protocol';
 import type { Precision } from '../../../app/precision/plan';
@@ -131,8 +132,57 @@ export async function analyse(request: OpenSessionRequest): Promise<boolean> {
   }
 }
 
+/** The open project as a pwb.project document (model, data, current plan, build notes, a little UI state). */
+export function currentProject(): WorkbenchProject | null {
+  const state = get();
+  const build = currentBuild(state);
+  if (!state.openRequest) return null;
+  return {
+    schema: 'pwb.project',
+    version: 1,
+    savedAt: '',
+    open: state.openRequest,
+    plan: build?.plan ?? null,
+    builds: Object.values(state.builds).map((b) => ({
+      buildId: b.buildId,
+      createdAt: b.view.createdAt,
+      plan: b.plan,
+      outputs: b.view.outputs.map((o) => ({ name: o.name, cosineSimilarity: o.metrics?.cosineSimilarity ?? null, sqnrDb: o.metrics?.sqnrDb ?? null })),
+      top1Agreement: b.view.classification?.top1Agreement ?? null,
+    })),
+    ui: { view: state.view, ...(state.detailLayerId ? { detailLayerId: state.detailLayerId } : {}) },
+  };
+}
+
+/** Autosave after every build: a crash or a closed window loses nothing (one file per model, engine side). */
+async function autosave(): Promise<void> {
+  const project = currentProject();
+  if (!project) return;
+  try {
+    const saved = await requireClient().autosaveProject({ project });
+    set({ autosavedTo: saved.path });
+  } catch {
+    // Autosave is best effort; the failure is not the user's action to handle.
+  }
+}
+
+/** An autosaved project of this model, offered on the start screen. */
+export async function findAutosave(modelPath: string): Promise<{ path: string; project: WorkbenchProject } | null> {
+  try {
+    return await requireClient().recoverProject({ modelPath });
+  } catch {
+    return null;
+  }
+}
+
+/** Reopens an autosaved project: the same model and data, with its last plan. */
+export async function restoreProject(project: WorkbenchProject): Promise<boolean> {
+  return analyse(project.plan ? { ...project.open, plan: project.plan } : project.open);
+}
+
 export function addBuild(build: import('../../../app/contract/service').BuildSummary): void {
   if (typeof performance !== 'undefined' && performance.mark) performance.mark('pwb:build-received');
+  queueMicrotask(() => void autosave());
   set((s) => ({
     builds: { ...s.builds, [build.buildId]: build },
     currentBuildId: build.buildId,

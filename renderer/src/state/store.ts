@@ -35,6 +35,8 @@ export interface SessionSlice {
   hostLabel: string;
   startup: StartupInfo | null;
   overview: ModelOverview | null;
+  /** Where the open project was last autosaved (engine side), null before the first build. */
+  autosavedTo: string | null;
   session: SessionSummary | null;
   /** What opened the session: kept for "Reopen" after an engine crash. */
   openRequest: OpenSessionRequest | null;
@@ -99,7 +101,7 @@ export interface TrtSlice {
 
 export type WorkbenchState = SessionSlice & BuildsSlice & SelectionSlice & TableSlice & ThemeSlice & JobsSlice & ViewSlice & TrtSlice;
 
-export const initialSession: SessionSlice = { hostKind: null, hostLabel: '', startup: null, overview: null, session: null, openRequest: null, hostCrash: null, disconnected: null };
+export const initialSession: SessionSlice = { hostKind: null, hostLabel: '', startup: null, overview: null, autosavedTo: null, session: null, openRequest: null, hostCrash: null, disconnected: null };
 export const initialBuilds: BuildsSlice = { builds: {}, currentBuildId: null, history: [], heatmaps: {}, details: {}, graph: null, sensitivity: null, diff: null, staged: {} };
 export const initialSelection: SelectionSlice = { selection: EMPTY_SELECTION, detailLayerId: null };
 export const initialTable: TableSlice = { sort: DEFAULT_SORT, filter: EMPTY_FILTER };
