@@ -30,6 +30,7 @@ import { parsePlan } from '../app/precision/plan';
 import { detectTrtArtifact } from '../app/trt/detect';
 import { importTrtArtifacts } from '../app/trt/import';
 import { parseNpy } from '../main/data/npy-format';
+import { seededRandom as prng } from '../fixtures/onnx-builder';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
@@ -67,17 +68,6 @@ export interface FuzzResult {
   seconds: number;
 }
 
-/** mulberry32: deterministic for a given seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'model' | 'trt' | 'cache' | 'npy' | 'plan' | 'report';
 interface Seed {
