@@ -127,10 +127,14 @@ test('open → analyse → sort → worst layer → pin → rebuild improves →
   }
 });
 
-/** Child processes of `pid` (the engine host is a child of the pwb serve process). */
+/** Engine host processes among the children of `pid` (the server may also have e.g. an esbuild service child). */
 function childPids(pid: number): number[] {
-  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
-  return out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+  const out = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
+  return out
+    .split('\n')
+    .filter((line) => line.includes('host-entry'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]))
+    .filter((n) => n > 0);
 }
 
 test('SIGKILL of the engine host mid-analysis: the UI shows the typed crash, the host restarts, reopening works', { skip, timeout: 240_000 }, async () => {
