@@ -42,7 +42,7 @@ export function TopBar() {
           <select aria-label="Build" value={build.buildId} onChange={(e) => selectBuild(Number(e.target.value))}>
             {(history.length ? history : [{ buildId: build.buildId }]).map((h) => <option key={h.buildId} value={h.buildId}>build #{h.buildId}</option>)}
           </select>
-          · out cos {formatCosine(first?.cosineSimilarity)} · {formatDb(first?.sqnrDb)}
+          <span className="final-metric">· out cos {formatCosine(first?.cosineSimilarity)} · {formatDb(first?.sqnrDb)}</span>
         </span>
       ) : null}
       <span className="host-label">{hostLabel}</span>
