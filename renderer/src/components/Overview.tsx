@@ -88,7 +88,7 @@ export function Overview({ build, onOpenLayer }: { build: BuildSummary | null; o
         ) : null}
       </Card>
       <Card title="Worst layers (SQNR, this build)">
-        <table className="grid compact">
+        <table className="grid compact worst-layers">
           <thead><tr><th>Layer</th><th>Op</th><th className="num">SQNR</th><th className="num">Saturated</th></tr></thead>
           <tbody>
             {sortRows(view.layers, DEFAULT_SORT).slice(0, 8).map((r) => (
