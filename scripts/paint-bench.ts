@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { bytesPerLayer, fixtureDemoData } from '../test/renderer/fixtures/build-view-fixture';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,6 +49,15 @@ export function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A 1440×900 page on the demo host at `url`, page errors printed (screenshot scripts). */
+export async function openDemoPage(browser: Browser, url: string, theme: string, params: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => console.error(`page error: ${e}`));
+  page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
+  await page.goto(`${url}/?demo=/demo.json&latency=300&theme=${theme}&${params}`);
+  return page;
 }
 
 export function buildRenderer(): void {

@@ -10,7 +10,6 @@ import { buildView, heatmapData, sensitivityIndex, type GraphData, type HeatmapD
 import { EXPORT_KINDS, type ExportKind } from '../../app/export/export-artifacts';
 import { exportModel } from '../export/export-model';
 import { loadAnalysisModel } from '../io/model-file';
-import { writeFileAtomic } from '../io/atomic-write';
 import { readTrtFiles } from '../io/trt-files';
 import { importTrtArtifacts } from '../../app/trt/import';
 import { onnxSideFromGraph } from '../../app/trt/onnx-side';
@@ -21,9 +20,6 @@ import { resolveInputSpecs } from './input-specs';
 import { openSampleSource } from '../data/sample-sources';
 import { graphData, layerNeighbours, modelOverview } from '../../app/contract/model-views';
 import { samplePreview } from './sample-preview';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { WorkbenchError } from '../../app/errors';
 import { parseTarget } from '../../app/precision/pin-search';
 import type { PrecisionPlan } from '../../app/precision/plan';
@@ -37,7 +33,6 @@ interface SessionEntry {
   request: OpenSessionRequest;
   /** The latest sensitivity ranking: folded into every later view's rows. */
   sensitivity: SensitivityReport | null;
-  scratchDir: string | null;
 }
 
 export class LocalWorkbenchService implements WorkbenchService {
@@ -81,7 +76,7 @@ export class LocalWorkbenchService implements WorkbenchService {
     });
     const sessionId = randomUUID();
     const overview = modelOverview(request.modelPath, session.model);
-    this.sessions.set(sessionId, { session, overview, request, sensitivity: null, scratchDir: null });
+    this.sessions.set(sessionId, { session, overview, request, sensitivity: null });
     return { sessionId, modelPath: request.modelPath, layerCount: session.model.layers.length, storedReferences: session.hasStoredReferences, initialPlan: session.model.initialPlan, overview };
   }
 
@@ -181,10 +176,9 @@ export class LocalWorkbenchService implements WorkbenchService {
       return k as ExportKind;
     });
     context.onProgress?.({ phase: 'export', done: 0, total: 1 });
-    entry.scratchDir ??= await mkdtemp(path.join(os.tmpdir(), 'pwb-session-'));
-    const reportPath = path.join(entry.scratchDir, 'report.json');
-    await writeFileAtomic(reportPath, JSON.stringify(report, null, 1), { overwrite: true });
-    const summary = await exportModel({ modelPath: entry.request.modelPath, reportPath, outDir: request.outDir, what: kinds, force: request.force });
+    // Through JSON text, as pwb export reads it from disk (non-finite numbers become null the same way).
+    const text = JSON.stringify(report, null, 1);
+    const summary = await exportModel({ modelPath: entry.request.modelPath, report: { bytes: new TextEncoder().encode(text), json: JSON.parse(text), label: `build ${request.buildId} of this session` }, outDir: request.outDir, what: kinds, force: request.force });
     context.onProgress?.({ phase: 'export', done: 1, total: 1 });
     return { outDir: summary.outDir, files: summary.written.map((w) => ({ kind: w.kind, path: w.path, bytes: w.bytes })), warnings: summary.notes };
   }
@@ -227,7 +221,6 @@ export class LocalWorkbenchService implements WorkbenchService {
   async closeSession(request: { sessionId: string }): Promise<void> {
     const entry = this.entry(request.sessionId);
     entry.session.dispose();
-    if (entry.scratchDir) await rm(entry.scratchDir, { recursive: true, force: true });
     this.sessions.delete(request.sessionId);
   }
 

@@ -13,7 +13,10 @@ import { loadModel } from '../io/model-file';
 
 export interface ExportOptions {
   modelPath: string;
-  reportPath: string;
+  /** The analysis report on disk (pwb export), or `report` below. */
+  reportPath?: string;
+  /** A report already in memory (the workbench service exports a build of its session). */
+  report?: { bytes: Uint8Array; json: unknown; label: string };
   outDir: string;
   what?: readonly ExportKind[];
   force?: boolean;
@@ -63,8 +66,10 @@ export async function exportModel(options: ExportOptions): Promise<ExportSummary
   const outStat = await fs.stat(outDir).catch(() => null);
   if (outStat && !outStat.isDirectory()) throw new WorkbenchError('io', 'OUT_NOT_A_FOLDER', `--out ${options.outDir} exists and is not a folder`, { file: options.outDir });
 
-  const report = await readReport(options.reportPath);
-  const parsed = parseAnalysisReport(report.json, options.reportPath);
+  if (!options.report && !options.reportPath) throw new WorkbenchError('cli', 'FLAG_MISSING', 'export needs a report');
+  const report = options.report ?? (await readReport(options.reportPath!));
+  const reportLabel = options.report?.label ?? options.reportPath!;
+  const parsed = parseAnalysisReport(report.json, reportLabel);
   const loaded = await loadModel(options.modelPath);
   const result = buildExportArtifacts({
     model: loaded.proto,
@@ -72,14 +77,14 @@ export async function exportModel(options: ExportOptions): Promise<ExportSummary
     modelPath: path.resolve(options.modelPath),
     report: parsed,
     reportBytes: report.bytes,
-    reportFile: options.reportPath,
+    reportFile: reportLabel,
     what: options.what,
     trtVersion: options.trtVersion,
     toolVersion: options.toolVersion,
   });
 
   // Copying report.json onto itself (export into the analysis folder) is a no-op, not an overwrite.
-  const sourceReport = await realpathOrNull(options.reportPath);
+  const sourceReport = options.reportPath ? await realpathOrNull(options.reportPath) : null;
   const files: ExportFile[] = [];
   for (const file of result.files) {
     if (file.kind === 'report' && sourceReport !== null && (await realpathOrNull(path.join(outDir, file.name))) === sourceReport) {

@@ -110,7 +110,7 @@ test('open → analyse → sort → worst layer → pin → rebuild improves →
     // Export the Q/DQ model of the rebuilt plan.
     await page.getByRole('link', { name: 'Export' }).or(page.getByRole('button', { name: 'Export' })).or(page.getByRole('tab', { name: 'Export' })).first().click();
     const dialog = page.getByRole('region', { name: 'Export' });
-    await dialog.getByPlaceholder('/work/export/resnet50-int8').fill(exportDir);
+    await dialog.getByPlaceholder('export/resnet50-int8').fill(exportDir);
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     await dialog.getByText('Written to').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(SHOTS, '6-exported.png') });

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildRenderer, launchChromium, serveRenderer } from '../../scripts/paint-bench';
+import { buildRenderer, launchChromium, openDemoPage, serveRenderer } from '../../scripts/paint-bench';
 import { fixtureDemoData } from './fixtures/build-view-fixture';
 
 const out = path.resolve('scratch/screens');
@@ -17,13 +17,7 @@ const { server, url } = await serveRenderer(JSON.stringify(demo));
 const browser = await launchChromium();
 const themes = process.argv[2] ? [process.argv[2]] : ['light', 'dark'];
 
-async function open(theme: string, params: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => console.error(`page error: ${e}`));
-  page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
-  await page.goto(`${url}/?demo=/demo.json&latency=300&theme=${theme}&${params}`);
-  return page;
-}
+const open = (theme: string, params: string): Promise<Page> => openDemoPage(browser, url, theme, params);
 
 async function shot(page: Page, name: string) {
   await page.waitForTimeout(400);
@@ -84,7 +78,7 @@ try {
     await page.waitForSelector('.build-diff');
     await shot(page, `${theme}-history-diff`);
     await page.getByRole('tab', { name: 'Export' }).click();
-    await page.getByPlaceholder('/work/export/resnet50-int8').fill('/work/export/backbone-int8');
+    await page.getByPlaceholder('export/resnet50-int8').fill('out/export/backbone-int8');
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     await page.waitForSelector('.export-result');
     await shot(page, `${theme}-export`);

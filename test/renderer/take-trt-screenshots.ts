@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildRenderer, launchChromium, serveRenderer } from '../../scripts/paint-bench';
+import { buildRenderer, launchChromium, openDemoPage, serveRenderer } from '../../scripts/paint-bench';
 import { fixtureDemoData } from './fixtures/build-view-fixture';
 import { trtFixture } from './fixtures/trt-fixture';
 
@@ -19,13 +19,7 @@ const { server, url } = await serveRenderer(JSON.stringify(demo));
 const browser = await launchChromium();
 const themes = process.argv[2] ? [process.argv[2]] : ['light', 'dark'];
 
-async function open(theme: string, params: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => console.error(`page error: ${e}`));
-  page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
-  await page.goto(`${url}/?demo=/demo.json&latency=300&theme=${theme}&${params}`);
-  return page;
-}
+const open = (theme: string, params: string): Promise<Page> => openDemoPage(browser, url, theme, params);
 
 async function shot(page: Page, name: string, fullPage = false) {
   await page.waitForTimeout(300);

@@ -1,8 +1,9 @@
 /** @jsxRuntime automatic */
-import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { GraphData } from '../../../app/contract/views';
 import type { GraphLayout } from './graph-layout';
 import { nodeAt, textOn } from './graph-paint';
+import { useElementSize } from './use-element-size';
 
 interface Camera {
   scale: number;
@@ -29,20 +30,10 @@ const PAD = 20;
 export function GraphCanvas(props: GraphCanvasProps) {
   const { layout, graph } = props;
   const box = useRef<HTMLDivElement>(null);
+  const size = useElementSize(box);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [size, setSize] = useState({ width: 0, height: 0 });
   const [camera, setCamera] = useState<Camera | null>(null);
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
-
-  useLayoutEffect(() => {
-    const element = box.current;
-    if (!element) return;
-    const measure = () => setSize({ width: element.clientWidth, height: element.clientHeight });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   // First view: fit the width (at most 1:1), top of the graph — like reading a model top-down.
   useEffect(() => {

@@ -1,7 +1,8 @@
 /** @jsxRuntime automatic */
-import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { HeatmapData } from '../../../app/contract/views';
 import { cellAt, cellSize, channelRange, fillCells, FIT_VIEW, panBy, visibleRows, zoomAt, type HeatmapGeometry, type HeatmapView, type Rgb } from './heatmap-math';
+import { useElementSize } from './use-element-size';
 
 export interface HeatmapHover {
   row: number;
@@ -36,24 +37,14 @@ const DRAG_THRESHOLD = 3;
 export function HeatmapCanvas(props: HeatmapCanvasProps) {
   const { data, scaleMax } = props;
   const box = useRef<HTMLDivElement>(null);
+  const size = useElementSize(box);
   const canvas = useRef<HTMLCanvasElement>(null);
   const image = useRef<HTMLCanvasElement | null>(null);
-  const [size, setSize] = useState({ width: 0, height: 0 });
   const [view, setView] = useState<HeatmapView>(FIT_VIEW);
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
   const painted = useRef(false);
   const rows = data.layerIds.length;
   const geometry: HeatmapGeometry = { width: Math.max(1, size.width - GUTTER), height: Math.max(1, size.height), rows, columns: data.columns };
-
-  useLayoutEffect(() => {
-    const element = box.current;
-    if (!element) return;
-    const measure = () => setSize({ width: element.clientWidth, height: element.clientHeight });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   // The cell image: rebuilt only when the data, scale or theme change.
   useEffect(() => {

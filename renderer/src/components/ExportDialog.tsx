@@ -39,7 +39,7 @@ export function ExportDialog(props: ExportDialogProps) {
       <h2>Export build #{props.buildId}</h2>
       <p className="muted">Writes what TensorRT builds exactly as analysed: the Q/DQ ONNX, scripts for trtexec, the plan and the report.</p>
       <div className="field-row">
-        <label className="grow">Output folder <input type="text" spellCheck={false} placeholder="/work/export/resnet50-int8" value={outDir} onChange={(e) => setOutDir(e.target.value)} /></label>
+        <label className="grow">Output folder <input type="text" spellCheck={false} placeholder="export/resnet50-int8" value={outDir} onChange={(e) => setOutDir(e.target.value)} /></label>
         {props.shell ? <button type="button" onClick={async () => { const dir = await props.shell!.saveFolderDialog({ title: 'Export folder' }); if (dir) setOutDir(dir); }}>Choose…</button> : null}
       </div>
       <fieldset className="kinds">

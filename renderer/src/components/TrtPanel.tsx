@@ -66,7 +66,7 @@ function TrtImportForm({ initialPaths, pickFile, onImport, loading, busy, sessio
       </p>
       <div className="field-row">
         <label className="grow">Files or folders, one per line
-          <textarea rows={3} spellCheck={false} placeholder={'/work/engines/resnet50-int8.log\n/work/engines/resnet50-int8.layers.json'} value={text} onChange={(e) => setText(e.target.value)} aria-label="Files or folders, one per line" />
+          <textarea rows={3} spellCheck={false} placeholder={'engines/resnet50-int8.log\nengines/resnet50-int8.layers.json'} value={text} onChange={(e) => setText(e.target.value)} aria-label="Files or folders, one per line" />
         </label>
         <div className="import-buttons">
           {pickFile ? <button type="button" onClick={() => void browse()}>Browse…</button> : null}
