@@ -167,6 +167,12 @@ export interface AnalysisReport {
       notCovered: number;
     } | null;
     emulation: string;
+    /**
+     * Where the reduced model ran (absent in reports written before backends existed = ONNX Runtime emulation).
+     * For TensorRT: the library version, and how many compared layers had no debug tensor (fused inside an engine
+     * layer; their metrics are null).
+     */
+    backend?: { name: 'onnxruntime' | 'tensorrt'; version: string; layersWithoutOutput?: number };
   };
   plan: PrecisionPlan;
   layers: LayerReport[];

@@ -19,9 +19,31 @@ export type DataSpec =
   | { kind: 'npz' | 'npy'; path: string; limit?: number }
   | { kind: 'random'; count: number; seed: number };
 
+/**
+ * Where the reduced-precision model runs. 'onnxruntime' (everywhere): INT8/FP16 emulated on ONNX Runtime CPU.
+ * 'tensorrt' (needs TensorRT and an NVIDIA GPU, see tensorRtStatus): a real strongly typed TensorRT engine built
+ * from the plan's Q/DQ + float16 graph, layer outputs read from its debug tensors. FP32 is ONNX Runtime in both.
+ */
+export type InferenceBackend = 'onnxruntime' | 'tensorrt';
+export const INFERENCE_BACKENDS: readonly InferenceBackend[] = ['onnxruntime', 'tensorrt'];
+
+/** Whether this machine can build TensorRT engines (the native addon loaded TensorRT and found a CUDA device). */
+export interface TensorRtStatus {
+  available: boolean;
+  /** "10.16.1" of the loaded libnvinfer, when available. */
+  version: string | null;
+  /** The addon file that loaded (or null). */
+  addonFile: string | null;
+  /** Why not, when unavailable: TENSORRT_UNAVAILABLE, TRT_CUDA_UNAVAILABLE, ... and the addon's message. */
+  code: string | null;
+  reason: string | null;
+}
+
 export interface OpenSessionRequest {
   modelPath: string;
   precision: Precision;
+  /** Default 'onnxruntime'. 'tensorrt' fails with TENSORRT_UNAVAILABLE before anything is loaded where it cannot run. */
+  backend?: InferenceBackend;
   calibration?: DataSpec;
   evaluation?: DataSpec;
   calibrator?: CalibratorName;
@@ -88,6 +110,12 @@ export interface ExportRequest {
   force?: boolean;
   /** Which artifacts; all when omitted (app/export/export-artifacts.ts ExportKind). */
   kinds?: string[];
+  /**
+   * Also build model.engine with the TensorRT installed here (strongly typed, from the exported FP16/Q-DQ ONNX).
+   * TensorRT is checked before anything is written: without it the call fails with TENSORRT_UNAVAILABLE and
+   * writes nothing.
+   */
+  engine?: boolean;
 }
 
 export interface ExportedFiles {
@@ -138,13 +166,22 @@ export interface WorkbenchService {
    * are listed in `failures`, not fatal.
    */
   trtImport(request: { paths: string[]; sessionId?: string; modelPath?: string }): Promise<TrtImportResult>;
+  /** Can this machine build TensorRT engines? (Loads the addon once; never throws for a missing TensorRT.) */
+  tensorRtStatus(request: Record<string, never>): Promise<TensorRtStatus>;
+  /**
+   * What TensorRT produced for a build of a 'tensorrt' session — its build log, inspector layer JSON and per-layer
+   * profile — parsed and mapped to the model and that build's plan exactly like imported files. Fails with
+   * NOT_A_TENSORRT_BUILD for ONNX Runtime builds.
+   */
+  trtBuildArtifacts(request: { sessionId: string; buildId: number }): Promise<TrtImportResult>;
   closeSession(request: { sessionId: string }): Promise<void>;
 }
 
 /** Method names, the single list the IPC/WebSocket channels derive from. */
 export const SERVICE_METHODS = [
   'inspectModel', 'openSession', 'build', 'applyPlanChange', 'getBuild', 'report', 'layerDetail', 'heatmap', 'graph',
-  'history', 'diff', 'sensitivity', 'previewSample', 'exportBuild', 'saveProject', 'openProject', 'autosaveProject', 'recoverProject', 'trtImport', 'closeSession',
+  'history', 'diff', 'sensitivity', 'previewSample', 'exportBuild', 'saveProject', 'openProject', 'autosaveProject', 'recoverProject', 'trtImport',
+  'tensorRtStatus', 'trtBuildArtifacts', 'closeSession',
 ] as const satisfies readonly (keyof WorkbenchService)[];
 export type ServiceMethod = (typeof SERVICE_METHODS)[number];
 

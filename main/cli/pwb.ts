@@ -22,7 +22,7 @@ ${EXPORT_USAGE}
 ${SERVE_USAGE}
 ${TRT_IMPORT_USAGE}
   pwb pin PLAN.json --layer ID [--layer ID…] --precision int8|fp16|fp32 [--model MODEL]   (or --unpin)
-  pwb analyze MODEL --out DIR [--precision int8|fp16]
+  pwb analyze MODEL --out DIR [--precision int8|fp16] [--backend onnxruntime|tensorrt]
               [--calib-data DIR|FILE.npz|FILE.npy | --random N [--seed S]] [--calib-samples N]
               [--eval-data DIR|FILE] [--eval-samples N] [--labels FILE.tsv] [--label-offset K]
               [--calibrator entropy|max|percentile|mse] [--percentile 99.99] [--calib-cache FILE]
@@ -53,6 +53,7 @@ const OPTIONS = {
   plan: { type: 'string' },
   'input-shape': { type: 'string' },
   'memory-budget': { type: 'string' },
+  backend: { type: 'string' },
   resize: { type: 'string' },
   crop: { type: 'string' },
   mean: { type: 'string' },

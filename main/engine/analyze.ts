@@ -36,13 +36,18 @@ import { buildLayerReports, buildOutputReports, type ActivationRange } from './r
 import { SwitchEvaluator } from './switch-evaluator';
 import { checkMemoryBudget, defaultMemoryBudgetBytes } from './memory-guard';
 import { emptyBreakdown, type TimeBreakdown } from './timing';
+import type { InferenceBackend } from '../../app/contract/service';
+import { stronglyTypedModel } from '../../app/export/strongly-typed-model';
+import type { TensorRt } from '../../native/index';
+import type { TensorData } from '../data/types';
+import { TensorRtBackend, type TrtBuildArtifacts } from './trt-backend';
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 const toScoreReport = (s: Score): ChoiceScoreReport => ({ cosineSimilarity: finite(s.cosineSimilarity), sqnrDb: finite(s.sqnrDb), top1Agreement: s.top1Agreement });
 const toPinSearch = (r: SearchResult): PinSearchReport => ({ method: r.method, pins: r.pins, evaluations: r.evaluations, score: toScoreReport(r.score), met: r.met, capped: r.capped ?? false });
 
 export interface AnalysisProgress {
-  phase: 'load' | 'calibrate' | 'reference' | 'compare' | 'report';
+  phase: 'load' | 'calibrate' | 'reference' | 'engine' | 'compare' | 'profile' | 'report';
   done: number;
   total: number;
 }
@@ -74,6 +79,13 @@ export interface AnalyzeOptions {
   memoryBudgetBytes?: number;
   /** Disk budget for the reference store (bytes); default half the free temp space, at most 32 GiB. */
   referenceBudgetBytes?: number;
+  /**
+   * Where the reduced model runs: 'onnxruntime' (default) emulates INT8/FP16 on ONNX Runtime CPU; 'tensorrt' builds
+   * a strongly typed TensorRT engine per build (see trt-backend.ts). FP32 is ONNX Runtime in both.
+   */
+  backend?: InferenceBackend;
+  /** TensorRT to use for the 'tensorrt' backend (default: openTensorRt()); tests pass a fake. */
+  tensorRt?: TensorRt;
 }
 
 /** One build of the session: the plan, its report and what it cost. */
@@ -85,6 +97,8 @@ export interface BuildRecord {
   timingsMs: { materialize: number; comparison: number; total: number };
   /** Layers whose metrics were reused from the previous build (upstream of every change); 0 for a full build. */
   reusedLayers?: number;
+  /** TensorRT backend: what TensorRT produced for this build (log, inspector JSON, profile). */
+  tensorRt?: TrtBuildArtifacts;
 }
 
 export interface SessionOptions extends AnalyzeOptions {
@@ -116,11 +130,15 @@ export class AnalysisSession {
     private readonly openWarnings: string[],
     private readonly openTimings: { load: number; calibration: number; started: number },
     private readonly openBreakdown: TimeBreakdown,
+    /** Set for sessions whose reduced models run as TensorRT engines. */
+    readonly tensorRt: TensorRtBackend | undefined,
   ) {}
 
   static async open(options: SessionOptions): Promise<AnalysisSession> {
     const started = performance.now();
     const progress = options.onProgress ?? (() => {});
+    // Before anything is read: a TensorRT session on a machine without TensorRT fails at once (TENSORRT_UNAVAILABLE).
+    const tensorRt = options.backend === 'tensorrt' ? await TensorRtBackend.open(options.tensorRt) : undefined;
     const warnings: string[] = [];
     const breakdown = emptyBreakdown();
     progress({ phase: 'load', done: 0, total: 1 });
@@ -202,7 +220,7 @@ export class AnalysisSession {
       const calibrationMs = performance.now() - calibrationStart;
       return new AnalysisSession(
         options, { proto, graph, layers, quantized, initialPlan: firstPlan }, inputSpecs, modelOutputs, runnerOptions, cacheRanges, cacheInfo, statistics, calibrationData,
-        evaluation, store, warnings, { load: loadMs, calibration: calibrationMs, started }, breakdown,
+        evaluation, store, warnings, { load: loadMs, calibration: calibrationMs, started }, breakdown, tensorRt,
       );
     } catch (error) {
       store?.dispose();
@@ -340,26 +358,40 @@ export class AnalysisSession {
     // only the changed layers and their descendants are captured and compared; the rest is reused.
     const settings = layerSettings(resolved, (layer, tensor) => ranges.get(captureOutputName({ graphPath: layer.graphPath, tensor }))?.amax);
     const previous = this.history.at(-1);
-    const previousState = previous ? this.buildState.get(previous.id) : undefined;
+    // A new TensorRT engine may pick other tactics and fusions anywhere in the network: nothing is reused.
+    const previousState = previous && !this.tensorRt ? this.buildState.get(previous.id) : undefined;
     const affected = previousState ? affectedLayers(graph, layers, changedLayers(previousState.settings, settings)) : null;
     const compared = affected ? layers.filter((l) => affected.has(l.id)) : layers;
     const saturationRequests = materialized.activations.filter((a) => !affected || !previousState!.comparison.saturation.has(captureOutputName(a)) || compared.some((l) => l.activationInputs.includes(a.tensor)));
     const precisionLabel = plan.defaultPrecision === 'fp32' ? 'mixed' : plan.defaultPrecision.toUpperCase();
     const comparisonStart = performance.now();
-    const comparison = await runComparisonPass({
-      reduced: materialized.model,
-      reducedLabel: `${this.options.modelPath} (${precisionLabel} emulation)`,
-      reference: this.store?.enabled ? { store: this.store } : { model: proto, label: `${this.options.modelPath} (FP32)` },
-      source: this.evaluation,
-      layers: compared,
-      saturation: saturationRequests.map((a) => ({ request: { graphPath: a.graphPath, tensor: a.tensor }, scale: a.scale })),
-      modelOutputs: this.modelOutputs,
-      classification,
-      runnerOptions: this.runnerOptions,
-      breakdown,
-      warnings,
-      onSample: (done, total) => progress({ phase: 'compare', done, total }),
-    });
+    const engine = this.tensorRt ? await this.buildEngine(resolved, ranges, compared, warnings, progress) : undefined;
+    let comparison: ComparisonResult;
+    let trtArtifacts: TrtBuildArtifacts | undefined;
+    try {
+      comparison = await runComparisonPass({
+        reducedRunner: engine?.runner,
+        reduced: materialized.model,
+        reducedLabel: `${this.options.modelPath} (${precisionLabel} ${engine ? `TensorRT ${this.tensorRt!.version} engine` : 'emulation'})`,
+        reference: this.store?.enabled ? { store: this.store } : { model: proto, label: `${this.options.modelPath} (FP32)` },
+        source: this.evaluation,
+        layers: compared,
+        saturation: saturationRequests.map((a) => ({ request: { graphPath: a.graphPath, tensor: a.tensor }, scale: a.scale })),
+        modelOutputs: this.modelOutputs,
+        classification,
+        runnerOptions: this.runnerOptions,
+        breakdown,
+        warnings,
+        onSample: (done, total) => progress({ phase: 'compare', done, total }),
+      });
+      if (engine) {
+        progress({ phase: 'profile', done: 0, total: 1 });
+        trtArtifacts = await this.tensorRt!.artifacts(engine.runner, engine.log, await this.firstSampleFeeds());
+        warnings.push(...trtArtifacts.warnings);
+      }
+    } finally {
+      await engine?.runner.release();
+    }
     if (affected && previousState) {
       const reusedKeys = layers.filter((l) => !affected.has(l.id)).map((l) => captureOutputName({ graphPath: l.graphPath, tensor: l.output }));
       for (const key of reusedKeys) {
@@ -396,7 +428,8 @@ export class AnalysisSession {
         inputShapes: Object.fromEntries(this.inputSpecs.map((s) => [s.name, s.dims])),
         qdqDomain: materialized.qdqDomain,
         calibrationCache: this.cacheInfo,
-        emulation:
+        backend: this.backendReport(compared, comparison),
+        emulation: this.tensorRt ? `reduced model: TensorRT ${this.tensorRt.version} engine, strongly typed, built from the plan's graph (INT8 layers: ai.onnx Q/DQ with int8 weights; FP16 layers: float16 tensors and weights); layer outputs read from the engine's unfused debug tensors (layers fused inside an engine layer have no output to compare); FP32 reference: ONNX Runtime CPU` :
           'INT8 layers: QuantizeLinear/DequantizeLinear on activation inputs (per-tensor symmetric, scale = amax/127) and per-channel symmetric int8 weights, computed in float32 on the dequantized values; ' +
           'FP16 layers: inputs, weights, biases and outputs rounded to float16 (Cast pairs), accumulation in float32; everything else FP32 (ONNX Runtime CPU)',
       },
@@ -413,13 +446,39 @@ export class AnalysisSession {
       },
       warnings,
     };
-    const record: BuildRecord = { id: this.history.length + 1, plan, report, timingsMs: { materialize: materializeMs, comparison: comparisonMs, total: performance.now() - started } };
+    const record: BuildRecord = { id: this.history.length + 1, plan, report, timingsMs: { materialize: materializeMs, comparison: comparisonMs, total: performance.now() - started }, tensorRt: trtArtifacts };
     this.history.push(record);
     record.reusedLayers = layers.length - compared.length;
     // Only the latest build is a base for the next rebuild; older comparison results are dropped.
     this.buildState.clear();
     this.buildState.set(record.id, { settings, comparison });
     return record;
+  }
+
+  /** Builds the plan's strongly typed graph into a TensorRT engine whose unfused tensors can be read. */
+  private async buildEngine(resolved: ResolvedLayerPrecision[], ranges: Map<string, ActivationRange>, compared: readonly Layer[], warnings: string[], progress: (p: AnalysisProgress) => void) {
+    const { proto, graph } = this.model;
+    progress({ phase: 'engine', done: 0, total: 1 });
+    const typed = stronglyTypedModel(proto, graph, resolved, (graphPath, tensor) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax);
+    if (typed.upgradedFromOpset !== null) warnings.push(`TensorRT: the model was upgraded from opset ${typed.upgradedFromOpset} to 13 for its Q/DQ nodes`);
+    const inSubgraphs = compared.filter((l) => l.graphPath !== '').length;
+    if (inSubgraphs > 0) warnings.push(`TensorRT: ${inSubgraphs} layers inside If/Loop/Scan bodies cannot be read from the engine; they have no metrics`);
+    const engine = await this.tensorRt!.build(typed.model, `${this.options.modelPath} (TensorRT)`, this.inputSpecs, compared.filter((l) => l.graphPath === '').map((l) => l.output), warnings);
+    progress({ phase: 'engine', done: 1, total: 1 });
+    return engine;
+  }
+
+  /** The feeds of the first comparison sample (for profiling), once the comparison data has been recorded. */
+  private async firstSampleFeeds(): Promise<Record<string, TensorData> | undefined> {
+    if (!this.evaluation.isRecorded) return undefined;
+    for await (const sample of this.evaluation.samples()) return sample.feeds;
+    return undefined;
+  }
+
+  private backendReport(compared: readonly Layer[], comparison: ComparisonResult): NonNullable<AnalysisReport['settings']['backend']> {
+    if (!this.tensorRt) return { name: 'onnxruntime', version: ort.env.versions.node ?? 'unknown' };
+    const layersWithoutOutput = compared.filter((l) => !comparison.metrics.has(captureOutputName({ graphPath: l.graphPath, tensor: l.output }))).length;
+    return { name: 'tensorrt', version: this.tensorRt.version, layersWithoutOutput };
   }
 
   /** True when rebuilds read FP32 from the reference store (no FP32 run). */
@@ -435,14 +494,19 @@ export class AnalysisSession {
 
 /**
  * One-shot analysis: open, build the plan (or the default plan of `precision` — for an already-quantized model,
- * the original's own precisions and scales), close.
+ * the original's own precisions and scales), close. The record also carries what TensorRT produced (backend
+ * 'tensorrt').
  */
-export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisReport> {
+export async function analyzeModelBuild(options: AnalyzeOptions): Promise<BuildRecord> {
   const session = await AnalysisSession.open(options);
   try {
     const plan = session.model.initialPlan;
-    return (await session.build(options.calibrator ? { ...plan, calibrator: options.calibrator } : plan)).report;
+    return await session.build(options.calibrator ? { ...plan, calibrator: options.calibrator } : plan);
   } finally {
     session.dispose();
   }
+}
+
+export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisReport> {
+  return (await analyzeModelBuild(options)).report;
 }

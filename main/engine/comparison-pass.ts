@@ -15,6 +15,7 @@ import { InlineMetricsPool, MetricsPool, type MetricsSink } from './metrics-pool
 /** Up to this many compared layers, metrics are reduced in the calling thread (see InlineMetricsPool). */
 const INLINE_METRICS_MAX_LAYERS = 12;
 import { OrtRunner, type RunnerOptions, type RunnerOutput } from './ort-runner';
+import type { ModelRunner } from './runner';
 import { outputKey } from './reference-pass';
 import type { ReferenceStore } from './reference-store';
 import { timed, timedSamples, type TimeBreakdown } from './timing';
@@ -34,6 +35,13 @@ export interface ComparisonPassInput {
   breakdown: TimeBreakdown;
   warnings: string[];
   onSample: (done: number, total: number) => void;
+  /**
+   * Runs the reduced model here instead of an ONNX Runtime session of `reduced` (the TensorRT backend). Layer
+   * outputs are fetched by tensor name — the runner finds them among its intermediate (debug) tensors — instead of
+   * being added to the graph's outputs, which would change what TensorRT fuses. Tensors it cannot produce are
+   * absent and their layers get no metrics. The caller owns the runner and releases it.
+   */
+  reducedRunner?: ModelRunner;
 }
 
 export interface ComparisonResult {
@@ -58,24 +66,29 @@ export async function runComparisonPass(input: ComparisonPassInput): Promise<Com
   const { breakdown } = input;
   const layerRequests = input.layers.map((l) => ({ graphPath: l.graphPath, tensor: l.output }));
   const layerByKey = new Map(input.layers.map((l) => [captureOutputName({ graphPath: l.graphPath, tensor: l.output }), l]));
-  const reduced = withCapturedOutputs(input.reduced, [...layerRequests, ...input.saturation.map((s) => s.request)]);
-  const reducedName = (request: CaptureRequest) => reduced.outputs.get(captureOutputName(request))!;
-  const reducedFetch = [...new Set([...input.modelOutputs, ...layerRequests.map(reducedName), ...input.saturation.map((s) => reducedName(s.request))])];
+  // ONNX Runtime: captured tensors become graph outputs. An external runner fetches root-graph tensors by name.
+  const reduced = input.reducedRunner ? undefined : withCapturedOutputs(input.reduced, [...layerRequests, ...input.saturation.map((s) => s.request)]);
+  const reducedName = (request: CaptureRequest) => (reduced ? reduced.outputs.get(captureOutputName(request))! : request.tensor);
+  const fetchable = (request: CaptureRequest) => !input.reducedRunner || request.graphPath === '';
+  const reducedFetch = [...new Set([...input.modelOutputs, ...layerRequests.filter(fetchable).map(reducedName), ...input.saturation.map((s) => s.request).filter(fetchable).map(reducedName)])];
 
   const store = 'store' in input.reference ? input.reference.store : undefined;
   const storeKeys = new Set([...layerRequests.map(captureOutputName), ...input.modelOutputs.map(outputKey)]);
   const fp32 = 'model' in input.reference ? withCapturedOutputs(input.reference.model, layerRequests) : undefined;
   const fp32Fetch = fp32 ? [...new Set([...input.modelOutputs, ...layerRequests.map((r) => fp32.outputs.get(captureOutputName(r))!)])] : [];
 
-  const runners: OrtRunner[] = [];
+  const runners: ModelRunner[] = [];
   // Worker threads pay off when many layers are reduced per sample; a few layers are cheaper in this thread.
   const pool: MetricsSink = input.layers.length <= INLINE_METRICS_MAX_LAYERS ? new InlineMetricsPool() : new MetricsPool();
   const dims = new Map<string, number[]>();
   let samples = 0;
   try {
     const sessionStart = performance.now();
-    const reducedRunner = await OrtRunner.create(reduced.model, input.reducedLabel, input.runnerOptions);
-    runners.push(reducedRunner);
+    let reducedRunner = input.reducedRunner;
+    if (!reducedRunner) {
+      reducedRunner = await OrtRunner.create(reduced!.model, input.reducedLabel, input.runnerOptions);
+      runners.push(reducedRunner);
+    }
     const fp32Runner = fp32 && 'label' in input.reference ? await OrtRunner.create(fp32.model, input.reference.label, input.runnerOptions) : undefined;
     if (fp32Runner) runners.push(fp32Runner);
     breakdown.sessionCreation += performance.now() - sessionStart;
@@ -89,7 +102,7 @@ export async function runComparisonPass(input: ComparisonPassInput): Promise<Com
         reference = new Map(layerRequests.map((r) => [captureOutputName(r), outputs.get(fp32!.outputs.get(captureOutputName(r))!)!]));
         for (const name of input.modelOutputs) reference.set(outputKey(name), outputs.get(name)!);
       }
-      const candidate = await timed(breakdown, 'reducedInference', () => reducedRunner.run(sample.feeds, reducedFetch));
+      const candidate = await timed(breakdown, 'reducedInference', () => reducedRunner!.run(sample.feeds, reducedFetch));
 
       const start = performance.now();
       if (input.classification) {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { diffBuilds } from '../../app/compare/build-diff';
-import type { BuildSummary, CallContext, ExportedFiles, ExportRequest, OpenSessionRequest, PlanChange, SamplePreview, SessionSummary, WorkbenchService, DataSpec } from '../../app/contract/service';
+import type { BuildSummary, CallContext, ExportedFiles, ExportRequest, OpenSessionRequest, PlanChange, SamplePreview, SessionSummary, TensorRtStatus, WorkbenchService, DataSpec } from '../../app/contract/service';
 import type { AnalysisReport, SensitivityReport } from '../../app/contract/report';
 import { buildView, heatmapData, sensitivityIndex, type GraphData, type HeatmapData, type LayerDetail, type ModelOverview } from '../../app/contract/views';
 import { EXPORT_KINDS, type ExportKind } from '../../app/export/export-artifacts';
@@ -26,6 +26,9 @@ import type { PrecisionPlan } from '../../app/precision/plan';
 import { pinLayers, unpinLayers } from '../../app/precision/plan-edit';
 import type { SampleSourceOptions } from '../data/sample-sources';
 import { AnalysisSession, type BuildRecord } from './analyze';
+import { openTensorRt, type TensorRt } from '../../native/index';
+import { artifactFiles, tensorRtStatus } from './trt-backend';
+import { ENGINE_FILE_NAME, checkEngineSources, exportEngine } from '../export/export-engine';
 
 interface SessionEntry {
   session: AnalysisSession;
@@ -35,8 +38,18 @@ interface SessionEntry {
   sensitivity: SensitivityReport | null;
 }
 
+export interface LocalServiceOptions {
+  /** How TensorRT is opened (default openTensorRt from native/); tests pass a fake addon. */
+  openTensorRt?: () => Promise<TensorRt>;
+}
+
 export class LocalWorkbenchService implements WorkbenchService {
   private readonly sessions = new Map<string, SessionEntry>();
+  private readonly openTensorRt: () => Promise<TensorRt>;
+
+  constructor(options: LocalServiceOptions = {}) {
+    this.openTensorRt = options.openTensorRt ?? (() => openTensorRt());
+  }
 
   private entry(sessionId: string): SessionEntry {
     const entry = this.sessions.get(sessionId);
@@ -73,6 +86,7 @@ export class LocalWorkbenchService implements WorkbenchService {
       evaluation: request.evaluation as SampleSourceOptions | undefined,
       keepForRebuilds: true,
       onProgress: context.onProgress,
+      tensorRt: request.backend === 'tensorrt' ? await this.openTensorRt() : undefined,
     });
     const sessionId = randomUUID();
     const overview = modelOverview(request.modelPath, session.model);
@@ -175,11 +189,18 @@ export class LocalWorkbenchService implements WorkbenchService {
       if (!(EXPORT_KINDS as readonly string[]).includes(k)) throw new WorkbenchError('cli', 'EXPORT_KIND_UNKNOWN', `unknown export '${k}' (known: ${EXPORT_KINDS.join(', ')})`);
       return k as ExportKind;
     });
-    context.onProgress?.({ phase: 'export', done: 0, total: 1 });
+    // TensorRT is checked before anything is written: without it, an engine export fails with nothing on disk.
+    const tensorRt = request.engine ? await this.openTensorRt() : undefined;
+    if (tensorRt) checkEngineSources(kinds);
+    context.onProgress?.({ phase: 'export', done: 0, total: tensorRt ? 2 : 1 });
     // Through JSON text, as pwb export reads it from disk (non-finite numbers become null the same way).
     const text = JSON.stringify(report, null, 1);
-    const summary = await exportModel({ modelPath: entry.request.modelPath, report: { bytes: new TextEncoder().encode(text), json: JSON.parse(text), label: `build ${request.buildId} of this session` }, outDir: request.outDir, what: kinds, force: request.force });
-    context.onProgress?.({ phase: 'export', done: 1, total: 1 });
+    const summary = await exportModel({ modelPath: entry.request.modelPath, report: { bytes: new TextEncoder().encode(text), json: JSON.parse(text), label: `build ${request.buildId} of this session` }, outDir: request.outDir, what: kinds, force: request.force, laterTargets: tensorRt ? [ENGINE_FILE_NAME] : [] });
+    if (tensorRt) {
+      context.onProgress?.({ phase: 'export', done: 1, total: 2 });
+      summary.written.push(await exportEngine(summary, tensorRt, { force: request.force }));
+    }
+    context.onProgress?.({ phase: 'export', done: tensorRt ? 2 : 1, total: tensorRt ? 2 : 1 });
     return { outDir: summary.outDir, files: summary.written.map((w) => ({ kind: w.kind, path: w.path, bytes: w.bytes })), warnings: summary.notes };
   }
 
@@ -216,6 +237,20 @@ export class LocalWorkbenchService implements WorkbenchService {
       onnx = onnxSideFromGraph(loaded.graph, loaded.layers);
     }
     return importTrtArtifacts(files, onnx, { onError: 'collect' });
+  }
+
+  async tensorRtStatus(_request: Record<string, never> = {}): Promise<TensorRtStatus> {
+    return tensorRtStatus(this.openTensorRt);
+  }
+
+  async trtBuildArtifacts(request: { sessionId: string; buildId: number }): Promise<TrtImportResult> {
+    const entry = this.entry(request.sessionId);
+    const { record } = this.record(entry, request.buildId);
+    if (!record.tensorRt) {
+      throw new WorkbenchError('trt', 'NOT_A_TENSORRT_BUILD', `build ${request.buildId} ran on ONNX Runtime (emulation), not as a TensorRT engine; open the model with the TensorRT backend to get engines`);
+    }
+    const onnx = onnxSideFromGraph(entry.session.model.graph, entry.session.model.layers, record.plan);
+    return importTrtArtifacts(artifactFiles(record.id, record.tensorRt), onnx, { onError: 'collect' });
   }
 
   async closeSession(request: { sessionId: string }): Promise<void> {

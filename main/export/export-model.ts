@@ -22,10 +22,13 @@ export interface ExportOptions {
   force?: boolean;
   trtVersion?: string;
   toolVersion?: string;
+  /** Names the caller writes into outDir afterwards (model.engine): checked with the rest before anything is written. */
+  laterTargets?: string[];
 }
 
 export interface WrittenFile {
-  kind: ExportKind;
+  /** 'engine': model.engine, built by main/export/export-engine.ts with the local TensorRT. */
+  kind: ExportKind | 'engine';
   path: string;
   bytes: number;
   description: string;
@@ -33,6 +36,8 @@ export interface WrittenFile {
 
 export interface ExportSummary extends Omit<ExportResult, 'files'> {
   outDir: string;
+  /** The input shapes the analysis ran with (what an engine built from the export is profiled for). */
+  inputShapes: Record<string, number[]>;
   written: WrittenFile[];
 }
 
@@ -96,8 +101,8 @@ export async function exportModel(options: ExportOptions): Promise<ExportSummary
 
   // Every target is checked before anything is written.
   const existing: string[] = [];
-  for (const file of files) {
-    const target = path.join(outDir, file.name);
+  for (const name of [...files.map((f) => f.name), ...(options.laterTargets ?? [])]) {
+    const target = path.join(outDir, name);
     const stat = await fs.lstat(target).catch(() => null);
     if (!stat) continue;
     if (!stat.isFile()) throw new WorkbenchError('io', 'OUT_NOT_A_FILE', `${target} exists and is not a regular file; refusing to replace it`, { file: target });
@@ -120,5 +125,5 @@ export async function exportModel(options: ExportOptions): Promise<ExportSummary
     written.push({ kind: file.kind, path: target, bytes: byteLength(file.data), description: file.description });
   }
   const { files: _files, ...rest } = result;
-  return { ...rest, outDir, written };
+  return { ...rest, outDir, written, inputShapes: parsed.settings.inputShapes };
 }

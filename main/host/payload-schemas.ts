@@ -72,6 +72,7 @@ const inputShapes = boundedRecord(z.array(z.number().int().min(-1).max(LIMITS.di
 export const openSessionSchema = z.strictObject({
   modelPath: path,
   precision: precisionSchema,
+  backend: z.enum(['onnxruntime', 'tensorrt']).optional(),
   calibration: dataSpecSchema.optional(),
   evaluation: dataSpecSchema.optional(),
   calibrator: calibratorSchema.optional(),
@@ -123,12 +124,14 @@ export const SERVICE_SCHEMAS: { [M in ServiceMethod]: z.ZodType<ServiceRequest<M
     compareSearches: z.boolean().optional(),
   }),
   previewSample: z.strictObject({ modelPath: path, data: dataSpecSchema, index: z.number().int().min(0).max(LIMITS.samples).optional(), inputShapes: inputShapes.optional() }),
-  exportBuild: z.strictObject({ ...sessionBuild, outDir: path, force: z.boolean().optional(), kinds: z.array(z.string().min(1).max(64)).max(LIMITS.exportKinds).optional() }),
+  exportBuild: z.strictObject({ ...sessionBuild, outDir: path, force: z.boolean().optional(), kinds: z.array(z.string().min(1).max(64)).max(LIMITS.exportKinds).optional(), engine: z.boolean().optional() }),
   saveProject: z.strictObject({ path, project: projectSchema, force: z.boolean().optional() }),
   openProject: z.strictObject({ path }),
   autosaveProject: z.strictObject({ project: projectSchema }),
   recoverProject: z.strictObject({ modelPath: path }),
   trtImport: z.strictObject({ paths: z.array(path).min(1).max(1000), sessionId: id.optional(), modelPath: path.optional() }),
+  tensorRtStatus: z.strictObject({}),
+  trtBuildArtifacts: z.strictObject(sessionBuild),
   closeSession: z.strictObject(session),
 };
 

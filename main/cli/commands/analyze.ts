@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { AnalysisReport, LayerReport } from '../../../app/contract/report';
 import { WorkbenchError } from '../../../app/errors';
 import { CALIBRATORS, PRECISIONS, type CalibratorName, type Precision } from '../../../app/precision/plan';
-import { analyzeModel } from '../../engine/analyze';
+import { analyzeModelBuild } from '../../engine/analyze';
+import { artifactFiles } from '../../engine/trt-backend';
+import { INFERENCE_BACKENDS, type InferenceBackend } from '../../../app/contract/service';
 import { parseInputShapes } from '../../engine/input-specs';
 import { writeFileAtomic } from '../../io/atomic-write';
 import { dataSourcesFromFlags, type DataFlags } from '../data-flags';
@@ -15,6 +17,7 @@ import { readPlanFile } from './plan-file';
 
 export interface AnalyzeFlags extends DataFlags {
   precision?: string;
+  backend?: string;
   calibrator?: string;
   percentile?: string;
   'calib-cache'?: string;
@@ -104,9 +107,12 @@ export async function analyzeCommand(modelPath: string, flags: AnalyzeFlags, out
   if (outStat && !outStat.isDirectory()) throw new WorkbenchError('io', 'OUT_NOT_A_FOLDER', `--out ${flags.out} exists and is not a folder`);
   const { calibration, evaluation } = dataSourcesFromFlags(flags);
   const progress = new ProgressReporter(process.stderr, !flags.quiet);
-  const report = await analyzeModel({
+  const backend = flags.backend ?? 'onnxruntime';
+  if (!(INFERENCE_BACKENDS as readonly string[]).includes(backend)) throw new WorkbenchError('cli', 'FLAG_INVALID', `--backend '${backend}': expected ${INFERENCE_BACKENDS.join(' or ')}`);
+  const record = await analyzeModelBuild({
     modelPath,
     precision,
+    backend: backend as InferenceBackend,
     plan,
     calibration,
     evaluation,
@@ -121,10 +127,17 @@ export async function analyzeCommand(modelPath: string, flags: AnalyzeFlags, out
     onProgress: (p) => progress.update(p.phase, p.done, p.total),
     toolVersion: process.env.npm_package_version,
   }).finally(() => progress.finish());
+  const report = record.report;
 
   await fs.mkdir(outDir, { recursive: true });
   const reportPath = path.join(outDir, 'report.json');
   await writeFileAtomic(reportPath, JSON.stringify(report));
+  // What TensorRT produced for the engine, in trtexec's formats (pwb trt-import and the TensorRT panel read them).
+  const trtFiles = record.tensorRt ? artifactFiles(record.id, record.tensorRt) : [];
+  if (trtFiles.length > 0) {
+    await fs.mkdir(path.join(outDir, 'tensorrt'), { recursive: true });
+    for (const file of trtFiles) await writeFileAtomic(path.join(outDir, 'tensorrt', file.name), file.text);
+  }
   const failed = evaluateFailIf(failIf, report);
   if (flags.json) {
     out.write(JSON.stringify({ reportPath, outputs: report.outputs.map((o) => ({ name: o.name, metrics: o.metrics && { ...o.metrics, perChannel: undefined, outputHistograms: undefined } })), classification: report.classification, worstLayers: rankLayers(report.layers).slice(0, 10).map((l) => ({ id: l.id, precision: l.precision, sqnrDb: l.metrics?.sqnrDb ?? null, cosineSimilarity: l.metrics?.cosineSimilarity ?? null })), failed: failed.map((f) => f.condition.text), warnings: report.warnings }, null, 2) + '\n');
@@ -133,6 +146,7 @@ export async function analyzeCommand(modelPath: string, flags: AnalyzeFlags, out
     out.write(summaryLines(report).join('\n') + '\n\n');
     out.write(worstTable(report, Number(flags.top ?? 15)) + '\n\n');
     out.write(`report: ${reportPath}  (${(report.timingsMs.total / 1000).toFixed(1)} s)\n`);
+    if (trtFiles.length > 0) out.write(`tensorrt: ${path.join(outDir, 'tensorrt')}  (${trtFiles.map((f) => f.name).join(', ')}; read them with pwb trt-import)\n`);
   }
   if (failed.length > 0) {
     for (const f of failed) err.write(`fail-if: ${f.condition.text} (value ${f.value === null ? 'missing' : formatNumber(f.value, 6)})\n`);

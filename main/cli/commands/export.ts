@@ -6,10 +6,9 @@
  */
 import { isWorkbenchError, WorkbenchError } from '../../../app/errors';
 import { EXPORT_KINDS, parseExportKinds } from '../../../app/export/export-artifacts';
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { exportModel } from '../../export/export-model';
-import { TrtRunner } from '../../engine/trt-runner';
+import { ENGINE_FILE_NAME, checkEngineSources, exportEngine } from '../../export/export-engine';
+import type { TrtLogLine } from '../../engine/trt-log';
 import { openTensorRt } from '../../../native/index';
 
 export interface ExportFlags {
@@ -50,7 +49,7 @@ export async function exportCommand(modelPath: string, flags: ExportFlags, out: 
     const what = flags.what !== undefined ? parseExportKinds(flags.what) : undefined;
     // TensorRT is checked before anything is written: without it, --engine fails with nothing on disk.
     const tensorRt = flags.engine ? await openTensorRt() : undefined;
-    if (tensorRt && what && !what.includes('qdq') && !what.includes('fp16')) throw new WorkbenchError('cli', 'FLAG_INVALID', '--engine builds from the exported ONNX: include qdq or fp16 in --what');
+    if (tensorRt) checkEngineSources(what);
     const summary = await exportModel({
       modelPath,
       reportPath: flags.report,
@@ -59,17 +58,11 @@ export async function exportCommand(modelPath: string, flags: ExportFlags, out: 
       force: !!flags.force,
       trtVersion: flags['trt-version'],
       toolVersion: process.env.npm_package_version,
+      laterTargets: tensorRt ? [ENGINE_FILE_NAME] : [],
     });
     if (tensorRt) {
-      const source = summary.written.find((f) => f.kind === 'fp16') ?? summary.written.find((f) => f.kind === 'qdq')!;
-      const enginePath = path.join(summary.outDir, 'model.engine');
-      const runner = await TrtRunner.create(new Uint8Array(await readFile(source.path)), source.path, { tensorRt, stronglyTyped: true, onLog: flags.quiet ? undefined : (line) => line.level === 'error' && err.write(`tensorrt: ${line.message}\n`) });
-      try {
-        await runner.exportEngine(enginePath, { overwrite: !!flags.force });
-      } finally {
-        await runner.release();
-      }
-      summary.written.push({ kind: source.kind, path: enginePath, bytes: (await stat(enginePath)).size, description: `TensorRT ${tensorRt.library.libraryMajor}.${tensorRt.library.libraryMinor}.${tensorRt.library.libraryPatch} engine built from ${path.basename(source.path)} (strongly typed); loads only with this TensorRT version on this GPU model` });
+      const onLog = flags.quiet ? undefined : (line: TrtLogLine) => void (line.level === 'error' && err.write(`tensorrt: ${line.message}\n`));
+      summary.written.push(await exportEngine(summary, tensorRt, { force: flags.force, onLog }));
     }
     if (flags.json) {
       out.write(JSON.stringify(summary, null, 2) + '\n');

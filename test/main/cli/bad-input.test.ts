@@ -149,3 +149,14 @@ test('the fixture model is self-describing (inspect)', async () => {
   assert.match(r.out, /input: float32 \[batch, 3, 32, 32\]/);
   void float32Tensor;
 });
+
+test('analyze --backend: tensorrt without TensorRT exits 2 before reading data and writes nothing; unknown backends are refused', async () => {
+  const out = tempDir();
+  const result = await run(['analyze', fixtureModel('example-convnet.onnx'), '--out', out, '--random', '2', '--backend', 'tensorrt', '--quiet']);
+  assert.equal(result.code, 2, result.err);
+  assert.match(result.err, /\[TENSORRT_UNAVAILABLE\]/);
+  assert.deepEqual(readdirSync(out), []);
+  const unknown = await run(['analyze', fixtureModel('example-convnet.onnx'), '--out', out, '--random', '2', '--backend', 'cuda']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /--backend 'cuda': expected onnxruntime or tensorrt/);
+});
