@@ -83,6 +83,8 @@ export interface TrtAddonBuildOptions {
   disableTacticSources?: string[];
   /** Forward log lines at or above this ILogger severity: 0 internal error, 1 error, 2 warning, 3 info, 4 verbose. */
   logSeverity?: number;
+  /** Clear BuilderFlag::kTF32 (trtexec --noTF32): FP32 layers compute in full FP32 instead of TF32 on Ampere and newer. */
+  noTF32?: boolean;
   /** ProfilingVerbosity::kDETAILED (default true): needed for inspector JSON beyond names and for layer metadata. */
   detailedProfiling?: boolean;
   markUnfusedDebugTensors?: boolean;

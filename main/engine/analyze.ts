@@ -429,7 +429,7 @@ export class AnalysisSession {
         qdqDomain: materialized.qdqDomain,
         calibrationCache: this.cacheInfo,
         backend: this.backendReport(compared, comparison),
-        emulation: this.tensorRt ? `reduced model: TensorRT ${this.tensorRt.version} engine, strongly typed, built from the plan's graph (INT8 layers: ai.onnx Q/DQ with int8 weights; FP16 layers: float16 tensors and weights); layer outputs read from the engine's unfused debug tensors (layers fused inside an engine layer have no output to compare); FP32 reference: ONNX Runtime CPU` :
+        emulation: this.tensorRt ? `reduced model: TensorRT ${this.tensorRt.version} engine, strongly typed, built from the plan's graph (INT8 layers: ai.onnx Q/DQ with int8 weights; FP16 layers: float16 tensors and weights; FP32 layers without TF32, as trtexec --noTF32); layer outputs read from the engine's unfused debug tensors (layers fused inside an engine layer have no output to compare); FP32 reference: ONNX Runtime CPU` :
           'INT8 layers: QuantizeLinear/DequantizeLinear on activation inputs (per-tensor symmetric, scale = amax/127) and per-channel symmetric int8 weights, computed in float32 on the dequantized values; ' +
           'FP16 layers: inputs, weights, biases and outputs rounded to float16 (Cast pairs), accumulation in float32; everything else FP32 (ONNX Runtime CPU)',
       },

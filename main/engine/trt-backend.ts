@@ -76,6 +76,8 @@ export class TensorRtBackend {
       shapes,
       debugTensors: unfused ? 'unfused' : [...layerOutputs],
       logLevel: 'verbose',
+      // FP32 means FP32 here: a layer kept at FP32 must not show TF32 rounding as quantization error.
+      tf32: false,
       detailedProfiling: true,
       onLog: (line) => log.push(`${stamp} ${formatTrtexecLine(line)}`),
     });

@@ -38,6 +38,11 @@ export interface TrtBuildOptions {
   tacticSources?: { enable?: string[]; disable?: string[] };
   /** Builder log lines at or above this level are passed to onLog (default 'warning'). */
   logLevel?: TrtLogLevel;
+  /**
+   * TF32 for FP32 layers (TensorRT's default: on, on Ampere and newer). false = trtexec --noTF32: FP32 layers compute
+   * in full FP32, so a layer kept at FP32 is compared as FP32 (Polygraphy's default for accuracy debugging).
+   */
+  tf32?: boolean;
   /** ProfilingVerbosity::kDETAILED (default true): inspector JSON with tactics, formats and ONNX metadata. */
   detailedProfiling?: boolean;
   /**
@@ -133,6 +138,7 @@ export function normalizeBuildOptions(options: TrtBuildOptions, inputs: readonly
     warnings.push('Weak typing (legacyPrecision) is deprecated since TensorRT 10.12 and removed in 11; the engine may not match the ONNX graph you analysed.');
   }
   const addon: TrtAddonBuildOptions = { stronglyTyped, detailedProfiling: options.detailedProfiling ?? true, logSeverity: trtSeverityOf(options.logLevel ?? 'warning') };
+  if (options.tf32 === false) addon.noTF32 = true;
   if (options.workspaceMiB !== undefined) {
     if (!Number.isFinite(options.workspaceMiB) || options.workspaceMiB <= 0) throw invalid(`workspaceMiB must be a positive number, got ${options.workspaceMiB}.`);
     addon.workspaceBytes = Math.floor(options.workspaceMiB * 1024 * 1024);
@@ -216,6 +222,7 @@ export function trtexecCommand(onnxPath: string, normalized: TrtAddonBuildOption
   if (extra.timingCacheFile) args.push(`--timingCacheFile=${extra.timingCacheFile}`);
   const tactics = [...(normalized.enableTacticSources ?? []).map((s) => `+${TACTIC_NAMES[s]}`), ...(normalized.disableTacticSources ?? []).map((s) => `-${TACTIC_NAMES[s]}`)];
   if (tactics.length) args.push(`--tacticSources=${tactics.join(',')}`);
+  if (normalized.noTF32) args.push('--noTF32');
   if (normalized.detailedProfiling !== false) args.push('--profilingVerbosity=detailed');
   if ((normalized.logSeverity ?? 2) >= 4) args.push('--verbose');
   if (normalized.markUnfusedDebugTensors) args.push('--markUnfusedTensorsAsDebugTensors');

@@ -43,6 +43,7 @@ struct BuildOptions {
     bool returnTimingCache = false;  // serialize the (updated) cache into the result
     std::vector<std::string> enableTacticSources, disableTacticSources;
     int32_t logSeverity = 2;             // forward log lines at or above this severity (0 = internal error .. 4 = verbose)
+    bool noTf32 = false;                 // clear BuilderFlag::kTF32 (on by default): FP32 layers compute in full FP32
     bool detailedProfiling = true;       // ProfilingVerbosity::kDETAILED (needed for inspector JSON and layer metadata)
     bool markUnfusedDebugTensors = false;  // markUnfusedTensorsAsDebugTensors (10.12+); does not change fusion
     std::vector<std::string> debugTensors;  // markDebug: prevents fusion around them

@@ -84,6 +84,7 @@ void configureBuilder(nvinfer1::IBuilder& builder, nvinfer1::INetworkDefinition&
                                                   std::to_string(options.optimizationLevel) + ".");
         config.setBuilderOptimizationLevel(options.optimizationLevel);
     }
+    if (options.noTf32) config.clearFlag(nvinfer1::BuilderFlag::kTF32);
     config.setProfilingVerbosity(options.detailedProfiling ? nvinfer1::ProfilingVerbosity::kDETAILED
                                                            : nvinfer1::ProfilingVerbosity::kLAYER_NAMES_ONLY);
     if (!options.enableTacticSources.empty() || !options.disableTacticSources.empty()) {

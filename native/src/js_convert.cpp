@@ -171,6 +171,7 @@ BuildOptions readBuildOptions(const Napi::Value& value) {
         options.timingCache = readBytes(object.Get("timingCache"), "timingCache");
     }
     options.returnTimingCache = readBool(object, "returnTimingCache", false);
+    options.noTf32 = readBool(object, "noTF32", false);
     options.enableTacticSources = readStrings(object, "enableTacticSources");
     options.disableTacticSources = readStrings(object, "disableTacticSources");
     if (has(object, "logSeverity")) options.logSeverity = static_cast<int32_t>(readNumber(object, "logSeverity"));

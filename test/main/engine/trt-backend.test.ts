@@ -46,6 +46,7 @@ test('TensorRT backend: the engine graph matches the emulation on unfused layers
     assert.equal(build.options.stronglyTyped, true);
     assert.equal(build.options.markUnfusedDebugTensors, true);
     assert.equal(build.options.logSeverity, 4);
+    assert.equal(build.options.noTF32, true, 'FP32 layers in full FP32');
     assert.deepEqual(build.options.profiles, [[{ input: 'input', min: [1, 3, 32, 32], opt: [1, 3, 32, 32], max: [1, 3, 32, 32] }]]);
     const ops = build.model.graph.node.map((n) => n.opType);
     assert.ok(ops.includes('QuantizeLinear') && ops.includes('DequantizeLinear'), 'INT8 as ai.onnx Q/DQ');

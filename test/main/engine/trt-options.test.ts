@@ -120,3 +120,12 @@ test('shellQuote and modelInputsOf', () => {
   });
   assert.deepEqual(inputs, [{ name: 'x', dims: ['N', 3, undefined] }]);
 });
+
+test('tf32: false clears TF32 (addon noTF32, trtexec --noTF32); the default leaves TensorRT\'s TF32 on', () => {
+  const off = normalizeBuildOptions({ tf32: false }, staticImage, trt10).addon;
+  assert.equal(off.noTF32, true);
+  assert.ok(trtexecCommand('m.onnx', off, { tensorRtMajor: 10 }).args.includes('--noTF32'));
+  const on = normalizeBuildOptions({}, staticImage, trt10).addon;
+  assert.equal(on.noTF32, undefined);
+  assert.ok(!trtexecCommand('m.onnx', on, { tensorRtMajor: 10 }).args.includes('--noTF32'));
+});
