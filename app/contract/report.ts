@@ -79,8 +79,24 @@ export interface LayerReport {
   outputDims: number[] | null;
   activations: ActivationReport[];
   weight: WeightReport | null;
-  /** null when the layer output could not be compared (e.g. a branch never taken on the data). */
+  /** null when the layer output could not be compared (e.g. a branch never taken on the data, or fused inside a TensorRT engine layer). */
   metrics: LayerMetrics | null;
+  /**
+   * TensorRT backend: the engine layer that computes this layer's node (its own, or the fused layer it lives in),
+   * the precision TensorRT realized for it, and its average time. Absent for ONNX Runtime builds; null when no
+   * engine layer maps to the node (e.g. inside a Myelin region with no per-node metadata).
+   */
+  engine?: EngineLayerLink | null;
+}
+
+export interface EngineLayerLink {
+  /** Engine layer name, e.g. "conv_1 + block1_relu". */
+  name: string;
+  /** How many ONNX nodes the engine layer computes (> 1 = fused). */
+  fusedNodes: number;
+  /** Realized output precision of the engine layer (Int8, Half, Float, ...), from the inspector JSON. */
+  precision: string;
+  averageMs: number | null;
 }
 
 export interface OutputReport {

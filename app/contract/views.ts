@@ -45,6 +45,10 @@ export interface LayerRow {
   isolatedSqnrDb: number | null;
   /** 1 = the most harmful layer in isolation. */
   sensitivityRank: number | null;
+  /** TensorRT builds: the engine layer computing this layer (see LayerReport.engine); null otherwise. */
+  engineLayer: string | null;
+  enginePrecision: string | null;
+  engineMs: number | null;
 }
 
 export interface OutputRow {
@@ -153,6 +157,9 @@ export function layerRow(layer: LayerReport, index: number, sensitivity: Map<str
     isolatedCosine: roundForWire(s?.isolated.cosineSimilarity),
     isolatedSqnrDb: roundForWire(s?.isolated.sqnrDb),
     sensitivityRank: s?.rank ?? null,
+    engineLayer: layer.engine?.name ?? null,
+    enginePrecision: layer.engine?.precision ?? null,
+    engineMs: roundForWire(layer.engine?.averageMs),
   };
 }
 

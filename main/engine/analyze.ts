@@ -40,7 +40,8 @@ import type { InferenceBackend } from '../../app/contract/service';
 import { stronglyTypedModel } from '../../app/export/strongly-typed-model';
 import type { TensorRt } from '../../native/index';
 import type { TensorData } from '../data/types';
-import { TensorRtBackend, type TrtBuildArtifacts } from './trt-backend';
+import { TensorRtBackend, artifactFiles, engineLayerLinks, type TrtBuildArtifacts } from './trt-backend';
+import { onnxSideFromGraph } from '../../app/trt/onnx-side';
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 const toScoreReport = (s: Score): ChoiceScoreReport => ({ cosineSimilarity: finite(s.cosineSimilarity), sqnrDb: finite(s.sqnrDb), top1Agreement: s.top1Agreement });
@@ -446,6 +447,10 @@ export class AnalysisSession {
       },
       warnings,
     };
+    if (trtArtifacts) {
+      const links = engineLayerLinks(artifactFiles(this.history.length + 1, trtArtifacts), onnxSideFromGraph(graph, layers, plan));
+      for (const layer of report.layers) layer.engine = links.get(layer.name) ?? null;
+    }
     const record: BuildRecord = { id: this.history.length + 1, plan, report, timingsMs: { materialize: materializeMs, comparison: comparisonMs, total: performance.now() - started }, tensorRt: trtArtifacts };
     this.history.push(record);
     record.reusedLayers = layers.length - compared.length;

@@ -7,7 +7,10 @@
  *
  * Needs TensorRT and an NVIDIA GPU. Where the addon cannot open TensorRT, open() throws TENSORRT_UNAVAILABLE.
  */
+import type { EngineLayerLink } from '../../app/contract/report';
 import type { TensorRtStatus } from '../../app/contract/service';
+import { importTrtArtifacts } from '../../app/trt/import';
+import type { OnnxSide } from '../../app/trt/types';
 import { isWorkbenchError } from '../../app/errors';
 import type { ModelProto } from '../../app/onnx/proto';
 import { openTensorRt, type TensorRt } from '../../native/index';
@@ -120,4 +123,23 @@ export function artifactFiles(buildId: number, artifacts: TrtBuildArtifacts): { 
   if (artifacts.layerInfo) files.push({ name: `${stem}.graph.json`, text: artifacts.layerInfo });
   if (artifacts.profile) files.push({ name: `${stem}.profile.json`, text: artifacts.profile });
   return files;
+}
+
+/**
+ * For each ONNX node of the model, the engine layer that computes it (parsed from the build's inspector JSON and
+ * profile exactly as imported files are). Reformat copies are skipped: they compute no node.
+ */
+export function engineLayerLinks(files: readonly { name: string; text: string }[], onnx: OnnxSide): Map<string, EngineLayerLink> {
+  const links = new Map<string, EngineLayerLink>();
+  const engine = importTrtArtifacts(files, onnx, { onError: 'collect' }).engines[0];
+  if (!engine) return links;
+  const rows = new Map(engine.layers.map((row) => [row.name, row]));
+  for (const mapping of engine.mapping) {
+    const row = rows.get(mapping.engineLayer);
+    if (!row || row.isReformat) continue;
+    for (const node of mapping.onnxNodes) {
+      if (!links.has(node)) links.set(node, { name: row.name, fusedNodes: mapping.onnxNodes.length, precision: row.precision, averageMs: row.averageMs ?? null });
+    }
+  }
+  return links;
 }

@@ -69,6 +69,15 @@ test('TensorRT backend: the engine graph matches the emulation on unfused layers
       compared++;
     }
     assert.equal(compared, 4);
+    // Every layer names the engine layer computing it, fused or not, with TensorRT's precision and time.
+    const conv1 = trt.layers.find((l) => l.id === 'conv_1|Conv#1')!;
+    assert.equal(conv1.engine?.name, 'conv_1 + block1_relu');
+    assert.equal(conv1.engine?.fusedNodes, 2);
+    assert.ok(conv1.engine!.averageMs! > 0);
+    assert.equal(trt.layers.find((l) => l.id === 'fc_5|Gemm#0')!.engine?.name, 'fc_5');
+    assert.ok(trt.layers.every((l) => l.engine && l.engine.precision !== undefined), 'all layers linked');
+    assert.equal(ort.layers[0].engine, undefined, 'ONNX Runtime builds have no engine links');
+    assert.equal(summary.view.layers.find((l) => l.id === 'conv_1|Conv#1')!.engineLayer, 'conv_1 + block1_relu');
     assert.ok(Math.abs(trt.outputs[0].metrics!.sqnrDb! - ort.outputs[0].metrics!.sqnrDb!) < 1e-3, 'same output SQNR');
     assert.equal(trt.classification!.top1Agreement, ort.classification!.top1Agreement);
 
