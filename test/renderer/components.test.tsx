@@ -183,7 +183,7 @@ describe('history and diff', () => {
 describe('export and TensorRT panel', () => {
   test('the export dialog lists written files with sizes', () => {
     const result = { outDir: '/out', files: [{ kind: 'qdq', path: '/out/m.qdq.onnx', bytes: 9_412_331 }, { kind: 'trtexec', path: '/out/trtexec.sh', bytes: 1_904 }], warnings: ['fp16: skipped'] };
-    const html = text(renderToString(<ExportDialog sessionId="s" buildId={3} shell={null} busy={false} run={async () => result} initialResult={result} />));
+    const html = text(renderToString(<ExportDialog sessionId="s" buildId={3} shell={null} busy={false} run={async () => result} initialResult={result} tensorRt={null} />));
     assert.match(html, /Export build #3/);
     assert.match(html, /qdq \/out\/m\.qdq\.onnx 9\.0 MB/);
     assert.match(html, /trtexec \/out\/trtexec\.sh 1\.9 KB/);

@@ -23,6 +23,10 @@ interface Pending {
   onProgress?: (progress: ProgressEvent) => void;
 }
 
+/** Fails the type check when a service method has no typed method on the client (every SERVICE_METHODS entry must). */
+type EveryServiceMethod<Missing extends never> = Missing;
+export type ClientCoversService = EveryServiceMethod<Exclude<ServiceMethod, keyof WorkbenchClient>>;
+
 export class WorkbenchClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -83,6 +87,8 @@ export class WorkbenchClient {
   previewSample(params: ServiceRequest<'previewSample'>, options?: CallOptions) { return this.call('previewSample', params, options); }
   exportBuild(params: ServiceRequest<'exportBuild'>, options?: CallOptions) { return this.call('exportBuild', params, options); }
   trtImport(params: ServiceRequest<'trtImport'>, options?: CallOptions) { return this.call('trtImport', params, options); }
+  tensorRtStatus(params: ServiceRequest<'tensorRtStatus'>, options?: CallOptions) { return this.call('tensorRtStatus', params, options); }
+  trtBuildArtifacts(params: ServiceRequest<'trtBuildArtifacts'>, options?: CallOptions) { return this.call('trtBuildArtifacts', params, options); }
   saveProject(params: ServiceRequest<'saveProject'>, options?: CallOptions) { return this.call('saveProject', params, options); }
   openProject(params: ServiceRequest<'openProject'>, options?: CallOptions) { return this.call('openProject', params, options); }
   autosaveProject(params: ServiceRequest<'autosaveProject'>, options?: CallOptions) { return this.call('autosaveProject', params, options); }

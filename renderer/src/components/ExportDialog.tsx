@@ -1,19 +1,24 @@
 /** @jsxRuntime automatic */
 import { useState } from 'react';
-import type { ExportedFiles } from '../../../app/contract/service';
+import type { ExportedFiles, ExportRequest, TensorRtStatus } from '../../../app/contract/service';
 import type { ExportKind } from '../../../app/export/export-artifacts';
 import { describeError } from '../client/client-error';
 import { EXPORT_KIND_LIST } from '../format/choices';
 import { formatBytes } from '../format/units';
 import type { ShellApi } from '../host/host';
+import { canUseTensorRt } from '../state/backend-logic';
+import { exportRequest } from '../state/export-logic';
 import { ErrorState } from './EmptyState';
+import { TensorRtUnavailableLine } from './TensorRtNotes';
 
 export interface ExportDialogProps {
   sessionId: string;
   buildId: number;
   shell: ShellApi | null;
   busy: boolean;
-  run: (request: { sessionId: string; buildId: number; outDir: string; force: boolean; kinds: string[] }) => Promise<ExportedFiles>;
+  run: (request: ExportRequest) => Promise<ExportedFiles>;
+  /** This machine's TensorRT (null while unknown): the engine option is enabled only when it is available. */
+  tensorRt: TensorRtStatus | null;
   /** Shown before the first export (tests). */
   initialResult?: ExportedFiles | null;
 }
@@ -23,13 +28,14 @@ export function ExportDialog(props: ExportDialogProps) {
   const [outDir, setOutDir] = useState('');
   const [kinds, setKinds] = useState<Set<ExportKind>>(() => new Set(EXPORT_KIND_LIST.map((k) => k.kind)));
   const [force, setForce] = useState(false);
+  const [engine, setEngine] = useState(false);
   const [result, setResult] = useState<ExportedFiles | null>(props.initialResult ?? null);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const toggle = (kind: ExportKind) => setKinds((k) => { const next = new Set(k); if (next.has(kind)) next.delete(kind); else next.add(kind); return next; });
   const submit = async () => {
     setError(null);
     try {
-      setResult(await props.run({ sessionId: props.sessionId, buildId: props.buildId, outDir: outDir.trim(), force, kinds: EXPORT_KIND_LIST.map((k) => k.kind).filter((k) => kinds.has(k)) }));
+      setResult(await props.run(exportRequest({ sessionId: props.sessionId, buildId: props.buildId, outDir, force, kinds, engine }, props.tensorRt)));
     } catch (e) {
       setError(describeError(e));
     }
@@ -48,6 +54,7 @@ export function ExportDialog(props: ExportDialogProps) {
           <label className="check" key={k.kind}><input type="checkbox" checked={kinds.has(k.kind)} onChange={() => toggle(k.kind)} /> {k.label}</label>
         ))}
       </fieldset>
+      <EngineOption checked={engine} tensorRt={props.tensorRt} onChange={setEngine} />
       <label className="check"><input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Overwrite existing files</label>
       <div className="actions">
         <button type="button" className="primary" disabled={props.busy || !outDir.trim() || kinds.size === 0} onClick={() => void submit()}>Export</button>
@@ -72,5 +79,18 @@ export function ExportDialog(props: ExportDialogProps) {
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** Also build model.engine with the TensorRT installed here; disabled, with the reason, where there is none. */
+function EngineOption({ checked, tensorRt, onChange }: { checked: boolean; tensorRt: TensorRtStatus | null; onChange: (checked: boolean) => void }) {
+  const usable = canUseTensorRt(tensorRt);
+  return (
+    <div className="engine-option">
+      <label className={usable ? 'check' : 'check disabled'}>
+        <input type="checkbox" checked={checked && usable} disabled={!usable} onChange={(e) => onChange(e.target.checked)} /> TensorRT engine (model.engine) — built with the TensorRT installed here
+      </label>
+      <TensorRtUnavailableLine status={tensorRt} />
+    </div>
   );
 }

@@ -9,10 +9,11 @@ export function ExportScreen({ shell }: { shell: ShellApi | null }) {
   const session = useWorkbench((s) => s.session);
   const buildId = useWorkbench((s) => s.currentBuildId);
   const busy = useWorkbench((s) => s.jobs.length > 0);
+  const tensorRt = useWorkbench((s) => s.tensorRt);
   if (!session || buildId === null) return <EmptyState title="Nothing to export yet">Analyse a model first.</EmptyState>;
   return (
     <div className="export-screen">
-      <ExportDialog sessionId={session.sessionId} buildId={buildId} shell={shell} busy={busy} run={exportBuild} />
+      <ExportDialog sessionId={session.sessionId} buildId={buildId} shell={shell} busy={busy} run={exportBuild} tensorRt={tensorRt} />
       <TrtLinkCard onOpen={() => setView('trt')} />
     </div>
   );

@@ -24,6 +24,8 @@ export interface LayerDetailPanelProps {
   onClose: () => void;
   onRetry: () => void;
   chartWidth?: number;
+  /** A TensorRT build: a layer without metrics is one the engine fused away (said instead of "not compared"). */
+  fusedOutputs?: boolean;
 }
 
 function Metric({ label, value, title }: { label: string; value: string; title?: string }) {
@@ -99,7 +101,7 @@ export function LayerDetailPanel(props: LayerDetailPanelProps) {
         <>
           <section>
             <h3>Output values: FP32 vs reduced</h3>
-            {metrics && metrics.outputHistograms.binEdges.length > 1 ? <OutputHistogramChart histograms={metrics.outputHistograms} width={chartWidth} /> : <div className="muted">Not compared in this build.</div>}
+            {metrics && metrics.outputHistograms.binEdges.length > 1 ? <OutputHistogramChart histograms={metrics.outputHistograms} width={chartWidth} /> : <div className="muted">{props.fusedOutputs && !metrics ? 'Fused inside a TensorRT engine layer: no output to compare with FP32.' : 'Not compared in this build.'}</div>}
           </section>
           <section>
             <h3>Calibration: |x| and the clip at amax</h3>

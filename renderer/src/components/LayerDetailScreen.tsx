@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 import { useEffect, useMemo } from 'react';
 import { loadDetail, openDetail, stagePrecision } from '../state/actions';
+import { isTensorRtBuild } from '../state/backend-logic';
 import { currentBuild, detailKey, useWorkbench } from '../state/store';
 import { LayerDetailPanel } from './LayerDetailPanel';
 
@@ -28,6 +29,7 @@ export function LayerDetailScreen() {
       error={error}
       precision={staged ?? row?.precision ?? 'int8'}
       heatmapScaleMax={scaleMax ?? Math.max(1e-6, ...(detail?.layer.metrics?.perChannel.relL2Error.filter((v): v is number => v !== null) ?? [1]))}
+      fusedOutputs={isTensorRtBuild(build.view.settings)}
       onStage={(p) => stagePrecision([layerId], p)}
       onOpenLayer={(id) => openDetail(id)}
       onClose={() => openDetail(null)}

@@ -3,7 +3,8 @@ import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LayerRow } from '../../../app/contract/views';
 import type { Precision } from '../../../app/precision/plan';
-import { GRID_TEMPLATE, LAYER_COLUMNS } from '../format/layer-columns';
+import { GRID_TEMPLATE, LAYER_COLUMNS, OUTPUT_METRIC_KEYS, type LayerColumn } from '../format/layer-columns';
+import { fusedOutputTooltip, hasNoOutput } from '../state/backend-logic';
 import { selectionClick, selectionKey, type SelectionState } from '../state/selection-logic';
 import { badness, badnessColor, metricScale, type ColumnKey, type SortSpec } from '../state/table-logic';
 import { PrecisionToggle } from './PrecisionToggle';
@@ -28,6 +29,13 @@ export interface LayerTableProps {
   initialHeight?: number;
   /** Called once the first rows are on screen (paint benchmark). */
   onPainted?: () => void;
+  /** A TensorRT build: rows without metrics are layers the engine fused away, and their cells say so. */
+  fusedOutputs?: boolean;
+}
+
+/** Text and tooltip of a metric cell of a layer whose output TensorRT fused away: "fused" under SQNR, a dash elsewhere. */
+function fusedCell(column: LayerColumn, row: LayerRow): { text: string; title: string } {
+  return { text: column.key === 'sqnrDb' ? 'fused' : column.format(row), title: fusedOutputTooltip(row) };
 }
 
 /**
@@ -99,6 +107,7 @@ export function LayerTable(props: LayerTableProps) {
             const row = rows[item.index];
             const isSelected = selection.selected.has(row.id);
             const precision = staged[row.id] ?? row.precision;
+            const fused = props.fusedOutputs === true && hasNoOutput(row);
             const classes = ['lt-row', item.index % 2 ? 'odd' : '', isSelected ? 'selected' : '', selection.cursor === item.index ? 'cursor' : '', props.openLayerId === row.id ? 'open' : ''].filter(Boolean).join(' ');
             return (
               <div
@@ -130,6 +139,10 @@ export function LayerTable(props: LayerTableProps) {
                     );
                   }
                   const tint = scale && c.key === sort.key ? badnessColor(badness(scale, row)) : undefined;
+                  if (fused && OUTPUT_METRIC_KEYS.has(c.key)) {
+                    const cell = fusedCell(c, row);
+                    return <span role="gridcell" key={c.key} className="num fused" title={cell.title}>{cell.text}</span>;
+                  }
                   return (
                     <span role="gridcell" key={c.key} className={c.numeric ? 'num' : c.key === 'name' ? 'lt-name' : ''} style={tint ? { background: tint } : undefined} title={c.key === 'name' ? `${row.name}\n${row.graphPath ? `${row.graphPath} · ` : ''}output ${row.output}` : undefined}>
                       {c.key === 'name' ? (

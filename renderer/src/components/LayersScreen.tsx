@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 import { useCallback, useMemo } from 'react';
 import { discardStaged, openDetail, pinWorst, rebuild, sensitivityAndApply, stagePrecision } from '../state/actions';
+import { isTensorRtBuild } from '../state/backend-logic';
 import { remapCursor } from '../state/selection-logic';
 import { currentBuild, useWorkbench } from '../state/store';
 import { filterRows, nextSort, sortRows } from '../state/table-logic';
@@ -58,6 +59,7 @@ export function LayersScreen() {
         onOpen={(id) => openDetail(id)}
         openLayerId={openLayerId}
         onPainted={onPainted}
+        fusedOutputs={isTensorRtBuild(build.view.settings)}
       />
     </div>
   );

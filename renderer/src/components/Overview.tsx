@@ -2,6 +2,7 @@
 import type { BuildSummary } from '../../../app/contract/service';
 import { formatCosine, formatCount, formatDb, formatDims, formatMs, formatNumber, formatPercent } from '../format/units';
 import { countByOpTypeAndPrecision, DEFAULT_SORT, sortRows } from '../state/table-logic';
+import { backendLabel, fusedLayersNote } from '../state/backend-logic';
 import { planSummary, precisionCounts } from '../state/plan-logic';
 import { EmptyState } from './EmptyState';
 
@@ -75,6 +76,7 @@ export function Overview({ build, onOpenLayer }: { build: BuildSummary | null; o
       <Card title="Calibration and timings">
         <table className="kv">
           <tbody>
+            <BackendRow settings={view.settings} />
             <tr><th>Precision</th><td>{view.settings.precision.toUpperCase()} · {view.settings.emulation}</td></tr>
             <tr><th>Calibrator</th><td>{view.settings.calibrator.method} {Object.entries(view.settings.calibrator.parameters).map(([k, v]) => `${k}=${v}`).join(' ')}</td></tr>
             <tr><th>Calibration data</th><td>{view.settings.calibrationData.description} ({formatCount(view.settings.calibrationData.samples)} samples)</td></tr>
@@ -117,5 +119,19 @@ export function Overview({ build, onOpenLayer }: { build: BuildSummary | null; o
         {view.warnings.length ? <ul className="warnings">{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul> : <p className="muted">None.</p>}
       </Card>
     </div>
+  );
+}
+
+/** Where the reduced-precision model ran and, for a TensorRT engine, how many layers it fused away. */
+function BackendRow({ settings }: { settings: BuildSummary['view']['settings'] }) {
+  const fused = fusedLayersNote(settings);
+  return (
+    <tr className="backend-row">
+      <th>Ran on</th>
+      <td>
+        {backendLabel(settings)}
+        {fused ? <div className="muted small" title="Their outputs exist only inside a fused engine layer, so there is nothing to compare with FP32; their table rows read 'fused'.">{fused}</div> : null}
+      </td>
+    </tr>
   );
 }

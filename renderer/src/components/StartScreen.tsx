@@ -8,6 +8,7 @@ import type { WorkbenchProject } from '../../../app/contract/project';
 import { DEFAULT_SETUP, requestFromForm, dataSpecFromForm, type SetupForm } from '../state/setup-form';
 import { useWorkbench } from '../state/store';
 import type { CalibratorName, Precision } from '../../../app/precision/plan';
+import { BackendChoice } from './BackendChoice';
 import { DataSourceFields } from './DataSourceFields';
 import { PreprocessFields } from './PreprocessFields';
 import { SamplePreviewCard } from './SamplePreviewCard';
@@ -18,6 +19,7 @@ import { ErrorState } from './EmptyState';
 export function StartScreen({ shell, initial }: { shell: ShellApi | null; initial?: Partial<SetupForm> }) {
   const startup = useWorkbench((s) => s.startup);
   const busy = useWorkbench((s) => s.jobs.length > 0);
+  const tensorRt = useWorkbench((s) => s.tensorRt);
   const [form, setForm] = useState<SetupForm>({ ...DEFAULT_SETUP, ...initial });
   const [problems, setProblems] = useState<string[]>([]);
   const [preview, setPreview] = useState<SamplePreview | null>(null);
@@ -63,7 +65,7 @@ export function StartScreen({ shell, initial }: { shell: ShellApi | null; initia
     }
   };
   const run = async () => {
-    const { request, problems: found } = requestFromForm(form);
+    const { request, problems: found } = requestFromForm(form, tensorRt);
     setProblems(found);
     if (request) await analyse(request).catch((e) => reportError(e));
   };
@@ -102,6 +104,7 @@ export function StartScreen({ shell, initial }: { shell: ShellApi | null; initia
               </label>
             </div>
           </fieldset>
+          <BackendChoice value={form.backend} tensorRt={tensorRt} onChange={(backend) => patch({ backend })} />
           <DataSourceFields legend="Calibration data" value={form.calibration} onChange={(calibration) => patch({ calibration })} onBrowse={browseData('calibration')} />
           <label className="check">
             <input type="checkbox" checked={form.evalSameAsCalibration} onChange={(e) => patch({ evalSameAsCalibration: e.target.checked })} /> Evaluate on the calibration data
@@ -119,6 +122,7 @@ export function StartScreen({ shell, initial }: { shell: ShellApi | null; initia
             <div className="notice" role="status">
               Autosaved project of this model: {autosaved.project.builds.length} build{autosaved.project.builds.length === 1 ? '' : 's'}
               {autosaved.project.plan ? `, plan with ${Object.keys(autosaved.project.plan.layers).length} pinned layer${Object.keys(autosaved.project.plan.layers).length === 1 ? '' : 's'}` : ''}
+              {autosaved.project.open.backend === 'tensorrt' ? ', TensorRT backend' : ''}
               {autosaved.project.savedAt ? `, saved ${new Date(autosaved.project.savedAt).toLocaleString()}` : ''}.{' '}
               <button type="button" className="link" disabled={busy} onClick={() => void restoreProject(autosaved.project)}>Restore it</button>
             </div>

@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 import { formatCosine, formatDb } from '../format/units';
 import { selectBuild, setView } from '../state/actions';
+import { backendLabel, backendShortLabel, fusedLayersNote } from '../state/backend-logic';
 import { setTheme } from '../state/theme';
 import { currentBuild, useWorkbench, type ViewName } from '../state/store';
 
@@ -39,6 +40,7 @@ export function TopBar() {
       {build ? (
         <span className="build-info" title={build.view.model.path}>
           <b>{modelName}</b> · {build.view.settings.precision.toUpperCase()} ·
+          <span className="backend-tag" title={[`Ran on ${backendLabel(build.view.settings)}`, fusedLayersNote(build.view.settings)].filter(Boolean).join('\n')}>{backendShortLabel(build.view.settings)}</span> ·
           <select aria-label="Build" value={build.buildId} onChange={(e) => selectBuild(Number(e.target.value))}>
             {(history.length ? history : [{ buildId: build.buildId }]).map((h) => <option key={h.buildId} value={h.buildId}>build #{h.buildId}</option>)}
           </select>

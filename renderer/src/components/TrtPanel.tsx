@@ -1,11 +1,13 @@
 /** @jsxRuntime automatic */
 import { useMemo, useState, type ReactNode } from 'react';
+import type { TensorRtStatus } from '../../../app/contract/service';
 import type { TrtImportResult } from '../../../app/trt/types';
 import { formatCount, formatLayerTime } from '../format/units';
 import type { UiError } from '../state/store';
 import { availableSections, shortFile, tacticLogs, workbenchLayerIndex, type TrtSection } from '../state/trt-logic';
 import { EmptyState, ErrorState, LoadingState } from './EmptyState';
 import { TacticLogViewer } from './TacticLogViewer';
+import { TensorRtStatusLine } from './TensorRtNotes';
 import { EngineDiffTable, LayerTimingTable, PrecisionMixLine, PrecisionVsPlan } from './TrtEngineViews';
 
 export interface TrtPanelProps {
@@ -26,6 +28,12 @@ export interface TrtPanelProps {
   initialSection?: TrtSection;
   initialEngine?: number;
   busy?: boolean;
+  /** This machine's TensorRT (null while unknown), shown on the view's first line. */
+  tensorRt?: TensorRtStatus | null;
+  /** The current build ran on a TensorRT engine: offers "Show this build's engine" (trtBuildArtifacts). */
+  buildEngine?: { buildId: number; version: string; onShow: () => void } | null;
+  /** Where the shown result came from when it is not an import ("Engine of build #3 …"). */
+  resultOrigin?: string | null;
 }
 
 const SECTION_LABEL: Record<TrtSection, string> = { tactics: 'Tactic log', timing: 'Layer timing', precision: 'Precision vs plan', diff: 'Engine diff' };
@@ -39,6 +47,7 @@ export function TrtPanel(props: TrtPanelProps) {
   const { result } = props;
   return (
     <div className="trt-view">
+      <TrtStatusBar {...props} />
       <TrtImportForm {...props} />
       {props.loading ? <LoadingState what="TensorRT artifacts" /> : null}
       {props.error ? <ErrorState error={props.error} /> : null}
@@ -46,6 +55,20 @@ export function TrtPanel(props: TrtPanelProps) {
         <EmptyState title="No TensorRT artifacts imported">
           Import what <code>trtexec</code> wrote for your engine: the <code>--verbose</code> build log (tactics, warnings), <code>--exportLayerInfo</code> and <code>--exportProfile</code> JSON (layers, precision, timing), several builds of one network to compare them, or a folder holding them.
         </EmptyState>
+      ) : null}
+    </div>
+  );
+}
+
+/** What TensorRT this machine has and, for a build that ran on a TensorRT engine, the button that shows that engine. */
+function TrtStatusBar({ tensorRt = null, buildEngine, loading, busy }: TrtPanelProps) {
+  return (
+    <div className="trt-status" role="status">
+      <TensorRtStatusLine status={tensorRt} />
+      {buildEngine ? (
+        <button type="button" disabled={loading || busy} title={`Build #${buildEngine.buildId} ran on a TensorRT ${buildEngine.version} engine: its build log, layer info and profile, mapped to the model and the build's plan`} onClick={buildEngine.onShow}>
+          Show this build's engine
+        </button>
       ) : null}
     </div>
   );
@@ -87,6 +110,7 @@ function TrtResultView(props: TrtPanelProps & { result: TrtImportResult }) {
   const shown = section && sections.includes(section) ? section : sections[0] ?? null;
   return (
     <>
+      {props.resultOrigin ? <p className="trt-origin">{props.resultOrigin}</p> : null}
       <TrtSummaryCard result={result} />
       {sections.length > 0 && shown ? (
         <section className="card trt-section" aria-label={SECTION_LABEL[shown]}>

@@ -29,5 +29,8 @@ export const LAYER_COLUMNS: readonly LayerColumn[] = [
   { key: 'nonFiniteCount', label: 'NaN/Inf', title: 'Non-finite values in the reduced-precision output', width: '70px', numeric: true, format: (r) => formatCount(r.nonFiniteCount) },
 ];
 
+/** Columns measured on the layer's output (empty when the output could not be compared, e.g. fused by TensorRT). */
+export const OUTPUT_METRIC_KEYS: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['sqnrDb', 'cosineSimilarity', 'relL2Error', 'maxAbsError', 'p99AbsError', 'nonFiniteCount']);
+
 /** The selection checkbox column plus the data columns. */
 export const GRID_TEMPLATE = ['30px', ...LAYER_COLUMNS.map((c) => c.width)].join(' ');

@@ -10,7 +10,7 @@ import type { PrecisionPlan } from '../../../app/precision/plan';
 import { LONG_METHODS } from '../../../app/contract/service';
 import type { ClientMessage, ServerMessage, WireError } from '../../../app/contract/wire-protocol';
 import { ListenerSet, type Transport, type TransportClosed } from '../client/transport';
-import { DEMO_SCHEMA, type DemoData } from './demo-data';
+import { DEMO_SCHEMA, DEMO_TENSORRT_STATUS, type DemoData } from './demo-data';
 import { NO_STARTUP, type Host, type StartupInfo } from './host';
 
 class DemoError extends Error {
@@ -164,6 +164,11 @@ class DemoTransport implements Transport {
       case 'previewSample':
         return data.preview;
       case 'exportBuild': {
+        const tensorRt = data.tensorRt ?? DEMO_TENSORRT_STATUS;
+        // Like the engine: TensorRT is checked before anything is written.
+        if (params.engine === true && !tensorRt.available) {
+          throw new DemoError({ area: 'trt', code: tensorRt.code ?? 'TENSORRT_UNAVAILABLE', message: `Cannot build model.engine: ${tensorRt.reason ?? 'TensorRT is not available'}. Nothing was written.` });
+        }
         const outDir = String(params.outDir);
         const kinds = (params.kinds as string[] | undefined) ?? ['qdq', 'cache', 'trtexec', 'exclude', 'plan', 'report'];
         const names: Record<string, [string, number]> = {
@@ -171,6 +176,7 @@ class DemoTransport implements Transport {
           trtexec: ['trtexec.sh', 1_904], exclude: ['nodes_to_exclude.txt', 311], plan: ['plan.json', 2_870], report: ['report.json', 5_731_554],
         };
         const files = kinds.filter((k) => names[k]).map((kind) => ({ kind, path: `${outDir}/${names[kind][0]}`, bytes: names[kind][1] }));
+        if (params.engine === true) files.push({ kind: 'engine', path: `${outDir}/model.engine`, bytes: 12_845_056 });
         const result: ExportedFiles = { outDir, files, warnings: kinds.includes('fp16') ? [] : ['fp16: skipped by request'] };
         return result;
       }
@@ -179,9 +185,27 @@ class DemoTransport implements Transport {
       case 'trtImport':
         if (!data.trtImport) throw notInDemo('TensorRT import');
         return data.trtImport;
+      case 'tensorRtStatus':
+        return data.tensorRt ?? DEMO_TENSORRT_STATUS;
+      case 'trtBuildArtifacts': {
+        const build = this.build(data, params.buildId as number);
+        if (build.view.settings.backend?.name !== 'tensorrt') {
+          throw new DemoError({ area: 'trt', code: 'NOT_A_TENSORRT_BUILD', message: `Build ${build.buildId} ran on ONNX Runtime (INT8/FP16 emulation): it has no TensorRT engine. Open the model with the TensorRT backend to build one.` });
+        }
+        if (!data.trtBuildArtifacts) throw notInDemo("TensorRT engine artifacts of this build");
+        return data.trtBuildArtifacts;
+      }
+      case 'recoverProject':
+        return null;
+      case 'saveProject':
+      case 'openProject':
+      case 'autosaveProject':
+        throw notInDemo('project files (nothing is saved in demo mode)');
       case 'closeSession':
         return undefined;
     }
+    const unhandled: never = method;
+    throw notInDemo(`answer for ${String(unhandled)}`);
   }
 }
 

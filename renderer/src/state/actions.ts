@@ -3,14 +3,15 @@
  * (zustand's "actions outside the store"). Long calls become jobs with progress and Cancel.
  */
 import type { WorkbenchProject } from '../../../app/contract/project';
-import type { OpenSessionRequest, ProgressEvent, ServiceMethod } from '../../../app/contract/service';
+import type { ExportRequest, OpenSessionRequest, ProgressEvent, ServiceMethod, TensorRtStatus } from '../../../app/contract/service';
 import type { HostCrashReason, HostEvent } from '../../../app/contract/wire-protocol';
 import type { Precision } from '../../../app/precision/plan';
 import { describeError } from '../client/client-error';
 import type { PendingCall, WorkbenchClient } from '../client/workbench-client';
 import type { Host } from '../host/host';
+import { unavailableStatus } from './backend-logic';
 import { planWithStaged, stage } from './plan-logic';
-import { currentBuild, detailKey, initialBuilds, initialSelection, useWorkbench, type UiError, type ViewName } from './store';
+import { currentBuild, detailKey, initialBuilds, initialSelection, useWorkbench, type UiError, type ViewName, type WorkbenchState } from './store';
 import { worstLayers } from './table-logic';
 
 let client: WorkbenchClient | null = null;
@@ -106,7 +107,23 @@ export async function boot(host: Host, workbench: WorkbenchClient): Promise<void
   host.onOpenPath?.((modelPath) => set({ startup: { modelPath, autoOpen: null }, view: 'start' }));
   const startup = await host.startup();
   set({ startup });
+  void loadTensorRtStatus();
   if (startup.autoOpen) await analyse(startup.autoOpen);
+}
+
+/**
+ * Asks the engine once whether TensorRT can build engines here (the start screen's backend choice, export's engine
+ * option, the TensorRT view). A failing call counts as "unavailable" with its error as the reason.
+ */
+export async function loadTensorRtStatus(): Promise<TensorRtStatus> {
+  let status: TensorRtStatus;
+  try {
+    status = await requireClient().tensorRtStatus({});
+  } catch (error) {
+    status = unavailableStatus(describeError(error));
+  }
+  set({ tensorRt: status });
+  return status;
 }
 
 export function setView(view: ViewName): void {
@@ -319,8 +336,9 @@ export function previewSample(request: import('../../../app/contract/service').S
   return runJob('Preprocessing one sample', 'previewSample', (onProgress) => requireClient().previewSample(request, { onProgress }));
 }
 
-export function exportBuild(request: import('../../../app/contract/service').ExportRequest) {
-  return runJob('Exporting the build', 'exportBuild', (onProgress) => requireClient().exportBuild(request, { onProgress }));
+export function exportBuild(request: ExportRequest) {
+  const label = request.engine ? 'Exporting the build and building model.engine with TensorRT' : 'Exporting the build';
+  return runJob(label, 'exportBuild', (onProgress) => requireClient().exportBuild(request, { onProgress }));
 }
 
 /**
@@ -328,15 +346,37 @@ export function exportBuild(request: import('../../../app/contract/service').Exp
  * and checked against its current plan. The result stays in the store (`trt`) until the next import.
  */
 export async function importTrt(paths: string[]): Promise<void> {
-  if (get().loading.trt) return;
   const sessionId = get().session?.sessionId ?? null;
+  const request = sessionId ? { paths, sessionId } : { paths };
+  await loadTrtResult('Importing TensorRT artifacts', async () => {
+    const result = await runJob(`Importing ${paths.length} TensorRT path${paths.length === 1 ? '' : 's'}`, 'trtImport', (onProgress) => requireClient().trtImport(request, { onProgress }));
+    return { paths, result, sessionId };
+  });
+}
+
+/**
+ * The engine the current build ran on (builds of a 'tensorrt' session): its build log, layer info and profile,
+ * mapped to the model and the build's plan like an import, shown in the TensorRT view in place of the last import.
+ */
+export async function showBuildEngine(): Promise<void> {
+  const sessionId = get().session?.sessionId;
+  const buildId = get().currentBuildId;
+  if (!sessionId || buildId === null) return;
+  const what = `Reading the TensorRT engine of build #${buildId}`;
+  await loadTrtResult(what, async () => {
+    const result = await runJob(what, 'trtBuildArtifacts', () => requireClient().trtBuildArtifacts({ sessionId, buildId }));
+    return { paths: [], result, sessionId, buildId };
+  });
+}
+
+/** One TensorRT view result at a time, under the 'trt' loading flag and error (a cancel is not an error). */
+async function loadTrtResult(during: string, load: () => Promise<NonNullable<WorkbenchState['trt']>>): Promise<void> {
+  if (get().loading.trt) return;
   set((s) => ({ loading: { ...s.loading, trt: true }, resourceErrors: withoutKey(s.resourceErrors, 'trt') }));
   try {
-    const request = sessionId ? { paths, sessionId } : { paths };
-    const result = await runJob(`Importing ${paths.length} TensorRT path${paths.length === 1 ? '' : 's'}`, 'trtImport', (onProgress) => requireClient().trtImport(request, { onProgress }));
-    set({ trt: { paths, result, sessionId } });
+    set({ trt: await load() });
   } catch (error) {
-    const described = { ...describeError(error), during: 'Importing TensorRT artifacts' };
+    const described = { ...describeError(error), during };
     if (described.code !== 'CANCELLED') set((s) => ({ resourceErrors: { ...s.resourceErrors, trt: described } }));
   } finally {
     set((s) => ({ loading: withoutKey(s.loading, 'trt') }));

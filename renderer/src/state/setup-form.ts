@@ -2,8 +2,9 @@
  * The calibration setup form as plain data, and its translation into an OpenSessionRequest / DataSpec
  * (the shapes the CLI flags produce). Pure, so the rules are unit-tested.
  */
-import type { DataSpec, OpenSessionRequest } from '../../../app/contract/service';
+import type { DataSpec, InferenceBackend, OpenSessionRequest, TensorRtStatus } from '../../../app/contract/service';
 import type { CalibratorName, Precision } from '../../../app/precision/plan';
+import { backendField, clipText, unavailableReason } from './backend-logic';
 
 export type DataKind = 'images' | 'npz' | 'npy' | 'random';
 
@@ -37,6 +38,8 @@ export interface PreprocessForm {
 export interface SetupForm {
   modelPath: string;
   precision: Precision;
+  /** Where the reduced-precision model runs (TensorRT only where tensorRtStatus says it is available). */
+  backend: InferenceBackend;
   calibrator: CalibratorName;
   calibration: DataForm;
   evalSameAsCalibration: boolean;
@@ -49,7 +52,7 @@ export const DEFAULT_PREPROCESS: PreprocessForm = {
   auto: true, resizeMode: 'none', width: '224', height: '224', shorterSide: '256', crop: '', mean: '', std: '', scale: 'unit', channelOrder: 'RGB', layout: 'NCHW',
 };
 export const DEFAULT_SETUP: SetupForm = {
-  modelPath: '', precision: 'int8', calibrator: 'entropy', calibration: { ...DEFAULT_DATA, limit: '64' }, evalSameAsCalibration: true, evaluation: { ...DEFAULT_DATA, limit: '32' }, preprocess: DEFAULT_PREPROCESS,
+  modelPath: '', precision: 'int8', backend: 'onnxruntime', calibrator: 'entropy', calibration: { ...DEFAULT_DATA, limit: '64' }, evalSameAsCalibration: true, evaluation: { ...DEFAULT_DATA, limit: '32' }, preprocess: DEFAULT_PREPROCESS,
 };
 
 function positiveInt(text: string, what: string, problems: string[]): number | undefined {
@@ -122,13 +125,18 @@ export function dataSpecFromForm(form: DataForm, preprocess: PreprocessForm, wha
   return limit ? { kind: form.kind, path: form.path.trim(), limit } : { kind: form.kind, path: form.path.trim() };
 }
 
-export function requestFromForm(form: SetupForm): { request: OpenSessionRequest | null; problems: string[] } {
+/**
+ * The form as an OpenSessionRequest, or the problems that stop it. `tensorRt` (the machine's TensorRT status, null
+ * while unknown) turns a TensorRT choice on a machine without TensorRT into a problem instead of a failed call.
+ */
+export function requestFromForm(form: SetupForm, tensorRt: TensorRtStatus | null = null): { request: OpenSessionRequest | null; problems: string[] } {
   const problems: string[] = [];
   if (!form.modelPath.trim()) problems.push('Model: give the path of an .onnx file');
+  if (form.backend === 'tensorrt' && tensorRt && !tensorRt.available) problems.push(`Backend: TensorRT is not available here (${clipText(unavailableReason(tensorRt))}); choose ONNX Runtime`);
   const calibration = dataSpecFromForm(form.calibration, form.preprocess, 'Calibration data', problems);
   const evaluation = form.evalSameAsCalibration ? undefined : dataSpecFromForm(form.evaluation, form.preprocess, 'Evaluation data', problems);
   if (problems.length) return { request: null, problems };
-  const request: OpenSessionRequest = { modelPath: form.modelPath.trim(), precision: form.precision, calibrator: form.calibrator, calibration };
+  const request: OpenSessionRequest = { modelPath: form.modelPath.trim(), precision: form.precision, ...backendField(form.backend), calibrator: form.calibrator, calibration };
   if (evaluation) request.evaluation = evaluation;
   return { request, problems };
 }

@@ -3,7 +3,7 @@
  * ids, summaries, selection, filters, job status. Calls to the engine live in actions.ts, not here.
  */
 import { create } from 'zustand';
-import type { BuildSummary, OpenSessionRequest, ProgressEvent, ServiceMethod, SessionSummary } from '../../../app/contract/service';
+import type { BuildSummary, OpenSessionRequest, ProgressEvent, ServiceMethod, SessionSummary, TensorRtStatus } from '../../../app/contract/service';
 import type { SensitivityReport } from '../../../app/contract/report';
 import type { BuildDiff } from '../../../app/compare/build-diff';
 import type { GraphData, HeatmapData, LayerDetail, ModelOverview } from '../../../app/contract/views';
@@ -94,12 +94,20 @@ export interface ViewSlice {
   view: ViewName;
 }
 
-/** The TensorRT view's last import (kept across views and sessions; loading/error under the 'trt' resource key). */
+/**
+ * The TensorRT view's last result (kept across views and sessions; loading/error under the 'trt' resource key):
+ * imported files, or with `buildId` the engine a TensorRT build of the session made (trtBuildArtifacts).
+ */
 export interface TrtSlice {
-  trt: { paths: string[]; result: TrtImportResult; sessionId: string | null } | null;
+  trt: { paths: string[]; result: TrtImportResult; sessionId: string | null; buildId?: number } | null;
 }
 
-export type WorkbenchState = SessionSlice & BuildsSlice & SelectionSlice & TableSlice & ThemeSlice & JobsSlice & ViewSlice & TrtSlice;
+/** Can this machine build TensorRT engines? Asked once at boot; null until the answer arrives. */
+export interface TensorRtSlice {
+  tensorRt: TensorRtStatus | null;
+}
+
+export type WorkbenchState = SessionSlice & BuildsSlice & SelectionSlice & TableSlice & ThemeSlice & JobsSlice & ViewSlice & TrtSlice & TensorRtSlice;
 
 export const initialSession: SessionSlice = { hostKind: null, hostLabel: '', startup: null, overview: null, autosavedTo: null, session: null, openRequest: null, hostCrash: null, disconnected: null };
 export const initialBuilds: BuildsSlice = { builds: {}, currentBuildId: null, history: [], heatmaps: {}, details: {}, graph: null, sensitivity: null, diff: null, staged: {} };
@@ -108,7 +116,7 @@ export const initialTable: TableSlice = { sort: DEFAULT_SORT, filter: EMPTY_FILT
 export const initialJobs: JobsSlice = { jobs: [], errors: [], loading: {}, resourceErrors: {} };
 
 export function initialState(theme: ThemeName = 'light'): WorkbenchState {
-  return { ...initialSession, ...initialBuilds, ...initialSelection, ...initialTable, theme, ...initialJobs, view: 'start', trt: null };
+  return { ...initialSession, ...initialBuilds, ...initialSelection, ...initialTable, theme, ...initialJobs, view: 'start', trt: null, tensorRt: null };
 }
 
 export const useWorkbench = create<WorkbenchState>()(() => initialState());
