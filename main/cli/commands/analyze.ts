@@ -59,7 +59,12 @@ function worstTable(report: AnalysisReport, top: number): string {
         sat.length ? formatPercent(Math.max(...sat)) : '—',
       ];
     });
-  return renderTable(['layer (worst SQNR first)', 'prec', 'cosine', 'SQNR dB', 'rel L2', 'max |err|', 'saturated'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r']);
+  const table = renderTable(['layer (worst SQNR first)', 'prec', 'cosine', 'SQNR dB', 'rel L2', 'max |err|', 'saturated'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r']);
+  // TensorRT: layers without an output of their own, with the engine layer that computes them.
+  const fused = report.layers.filter((l) => !l.metrics && l.engine);
+  if (fused.length === 0) return table;
+  const lines = fused.slice(0, top).map((l) => `  ${truncateMiddle(l.id, 44)}  →  ${l.engine!.name}  (${l.engine!.precision})`);
+  return `${table}\n\nfused inside engine layers (the engine has no tensor of their own to compare):\n${lines.join('\n')}${fused.length > top ? `\n  … ${fused.length - top} more` : ''}`;
 }
 
 function summaryLines(report: AnalysisReport): string[] {
@@ -70,6 +75,10 @@ function summaryLines(report: AnalysisReport): string[] {
     `${report.model.path}: ${report.model.layerCount} layers (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}), ` +
       `${report.settings.calibrationData.samples > 0 ? `calibrated on ${report.settings.calibrationData.samples} samples (${report.settings.calibrator.method})` : `ranges from ${report.model.quantizedInput ? 'the quantized model' : report.settings.calibrationCache ? 'the calibration cache' : 'the plan'}`}, compared on ${report.settings.evalData.samples}`,
   );
+  const backend = report.settings.backend;
+  if (backend?.name === 'tensorrt') {
+    lines.push(`ran as a TensorRT ${backend.version} engine (strongly typed); FP32 reference: ONNX Runtime${backend.layersWithoutOutput ? `; ${backend.layersWithoutOutput} layers fused inside engine layers have no output to compare` : ''}`);
+  }
   const cache = report.settings.calibrationCache;
   if (cache) {
     lines.push(`calibration cache ${cache.header}: ${cache.entries} scales, ${cache.namingModelTensors} name tensors of this model, ${cache.matched} used for quantized inputs, ${cache.notCovered} quantized inputs not in the cache`);

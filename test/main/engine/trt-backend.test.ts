@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { parseProject } from '../../../app/contract/project';
 import { WorkbenchError } from '../../../app/errors';
 import { LocalWorkbenchService } from '../../../main/engine/workbench-service';
@@ -190,4 +191,22 @@ test('without TensorRT: status says why, a TensorRT session fails at once, proje
   const project = (backend: unknown) => ({ schema: 'pwb.project', version: 1, savedAt: '2026-11-21T00:00:00Z', open: { ...open, backend }, plan: null, builds: [], ui: {} });
   assert.equal(parseProject(project('tensorrt'), 'p.json').open.backend, 'tensorrt');
   assert.throws(() => parseProject(project('cuda'), 'p.json'), /open\.backend/);
+});
+
+test('pwb analyze --backend tensorrt (fake addon): summary names the backend, lists fused layers with their engine layer, writes the engine artifacts', async () => {
+  const { main } = await import('../../../main/cli/pwb');
+  const out = path.join(scratch, 'cli');
+  let stdout = '';
+  const previous = process.env.PWB_TRT_ADDON;
+  process.env.PWB_TRT_ADDON = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'helpers', 'fake-trt-addon.ts');
+  try {
+    const code = await main(['analyze', modelPath, '--calib-data', images, '--calib-samples', '4', '--backend', 'tensorrt', '--out', out, '--quiet'], { write: (s: string) => (stdout += s) }, { write: () => undefined });
+    assert.equal(code, 0, stdout);
+  } finally {
+    if (previous === undefined) delete process.env.PWB_TRT_ADDON;
+    else process.env.PWB_TRT_ADDON = previous;
+  }
+  assert.match(stdout, /ran as a TensorRT 10\.16\.1 engine \(strongly typed\); FP32 reference: ONNX Runtime; 5 layers fused inside engine layers/);
+  assert.match(stdout, /conv_1\|Conv#1 {2}→ {2}conv_1 \+ block1_relu/);
+  assert.deepEqual(readdirSync(path.join(out, 'tensorrt')).sort(), ['build-1.engine.graph.json', 'build-1.engine.log', 'build-1.engine.profile.json']);
 });
