@@ -48,7 +48,9 @@ export function parseProject(json: unknown, file = 'project'): WorkbenchProject 
   const open = json.open;
   if (!isObject(open) || typeof open.modelPath !== 'string' || open.modelPath.length === 0 || open.modelPath.length > 4096) fail(file, '"open.modelPath" must be a path');
   if (open.precision !== 'int8' && open.precision !== 'fp16' && open.precision !== 'fp32') fail(file, '"open.precision" must be int8, fp16 or fp32');
-  if (open.backend !== undefined && open.backend !== 'onnxruntime' && open.backend !== 'tensorrt') fail(file, '"open.backend" must be onnxruntime or tensorrt');
+  for (const key of ['backend', 'fp32Reference'] as const) {
+    if (open[key] !== undefined && open[key] !== 'onnxruntime' && open[key] !== 'tensorrt') fail(file, `"open.${key}" must be onnxruntime or tensorrt`);
+  }
   const plan = json.plan === null || json.plan === undefined ? null : parsePlan(json.plan, `${file} (plan)`);
   if (!Array.isArray(json.builds) || json.builds.length > 10_000) fail(file, '"builds" must be a list');
   const builds = (json.builds as unknown[]).map((b, i): ProjectBuildNote => {

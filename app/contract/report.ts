@@ -188,7 +188,7 @@ export interface AnalysisReport {
      * For TensorRT: the library version, and how many compared layers had no debug tensor (fused inside an engine
      * layer; their metrics are null).
      */
-    backend?: { name: 'onnxruntime' | 'tensorrt'; version: string; layersWithoutOutput?: number };
+    backend?: { name: 'onnxruntime' | 'tensorrt'; version: string; layersWithoutOutput?: number; fp32Reference?: 'onnxruntime' | 'tensorrt' };
   };
   plan: PrecisionPlan;
   layers: LayerReport[];

@@ -44,6 +44,11 @@ export interface OpenSessionRequest {
   precision: Precision;
   /** Default 'onnxruntime'. 'tensorrt' fails with TENSORRT_UNAVAILABLE before anything is loaded where it cannot run. */
   backend?: InferenceBackend;
+  /**
+   * With backend 'tensorrt': compare with an FP32 TensorRT engine of the model ('tensorrt', engine against engine,
+   * and the TensorRT view diffs the two engines) instead of ONNX Runtime FP32 ('onnxruntime', the default).
+   */
+  fp32Reference?: InferenceBackend;
   calibration?: DataSpec;
   evaluation?: DataSpec;
   calibrator?: CalibratorName;

@@ -23,6 +23,7 @@ ${SERVE_USAGE}
 ${TRT_IMPORT_USAGE}
   pwb pin PLAN.json --layer ID [--layer ID…] --precision int8|fp16|fp32 [--model MODEL]   (or --unpin)
   pwb analyze MODEL --out DIR [--precision int8|fp16] [--backend onnxruntime|tensorrt]
+              [--fp32-reference onnxruntime|tensorrt]   (tensorrt: compare with an FP32 engine)
               [--calib-data DIR|FILE.npz|FILE.npy | --random N [--seed S]] [--calib-samples N]
               [--eval-data DIR|FILE] [--eval-samples N] [--labels FILE.tsv] [--label-offset K]
               [--calibrator entropy|max|percentile|mse] [--percentile 99.99] [--calib-cache FILE]
@@ -54,6 +55,7 @@ const OPTIONS = {
   'input-shape': { type: 'string' },
   'memory-budget': { type: 'string' },
   backend: { type: 'string' },
+  'fp32-reference': { type: 'string' },
   resize: { type: 'string' },
   crop: { type: 'string' },
   mean: { type: 'string' },

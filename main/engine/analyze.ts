@@ -39,6 +39,7 @@ import { emptyBreakdown, type TimeBreakdown } from './timing';
 import type { InferenceBackend } from '../../app/contract/service';
 import { stronglyTypedModel } from '../../app/export/strongly-typed-model';
 import type { TensorRt } from '../../native/index';
+import type { TrtRunner } from './trt-runner';
 import type { TensorData } from '../data/types';
 import { TensorRtBackend, artifactFiles, engineLayerLinks, type TrtBuildArtifacts } from './trt-backend';
 import { onnxSideFromGraph } from '../../app/trt/onnx-side';
@@ -87,6 +88,11 @@ export interface AnalyzeOptions {
   backend?: InferenceBackend;
   /** TensorRT to use for the 'tensorrt' backend (default: openTensorRt()); tests pass a fake. */
   tensorRt?: TensorRt;
+  /**
+   * What the reduced model is compared with: 'onnxruntime' (default) or, with the TensorRT backend, 'tensorrt' — an
+   * FP32 TensorRT engine of the model (built once per session, without TF32): engine against engine, as deployed.
+   */
+  fp32Reference?: 'onnxruntime' | 'tensorrt';
 }
 
 /** One build of the session: the plan, its report and what it cost. */
@@ -100,6 +106,8 @@ export interface BuildRecord {
   reusedLayers?: number;
   /** TensorRT backend: what TensorRT produced for this build (log, inspector JSON, profile). */
   tensorRt?: TrtBuildArtifacts;
+  /** FP32 TensorRT reference: what TensorRT produced for the session's FP32 engine (shared by every build). */
+  tensorRtFp32?: TrtBuildArtifacts;
 }
 
 export interface SessionOptions extends AnalyzeOptions {
@@ -139,6 +147,7 @@ export class AnalysisSession {
     const started = performance.now();
     const progress = options.onProgress ?? (() => {});
     // Before anything is read: a TensorRT session on a machine without TensorRT fails at once (TENSORRT_UNAVAILABLE).
+    if (options.fp32Reference === 'tensorrt' && options.backend !== 'tensorrt') throw new WorkbenchError('cli', 'FLAG_INVALID', 'an FP32 TensorRT reference needs the TensorRT backend');
     const tensorRt = options.backend === 'tensorrt' ? await TensorRtBackend.open(options.tensorRt) : undefined;
     const warnings: string[] = [];
     const breakdown = emptyBreakdown();
@@ -367,6 +376,7 @@ export class AnalysisSession {
     const precisionLabel = plan.defaultPrecision === 'fp32' ? 'mixed' : plan.defaultPrecision.toUpperCase();
     const comparisonStart = performance.now();
     const engine = this.tensorRt ? await this.buildEngine(resolved, ranges, compared, warnings, progress) : undefined;
+    const fp32Engine = this.options.fp32Reference === 'tensorrt' ? await this.fp32EngineFor(compared, warnings) : undefined;
     let comparison: ComparisonResult;
     let trtArtifacts: TrtBuildArtifacts | undefined;
     try {
@@ -374,7 +384,7 @@ export class AnalysisSession {
         reducedRunner: engine?.runner,
         reduced: materialized.model,
         reducedLabel: `${this.options.modelPath} (${precisionLabel} ${engine ? `TensorRT ${this.tensorRt!.version} engine` : 'emulation'})`,
-        reference: this.store?.enabled ? { store: this.store } : { model: proto, label: `${this.options.modelPath} (FP32)` },
+        reference: fp32Engine ? { runner: fp32Engine.runner } : this.store?.enabled ? { store: this.store } : { model: proto, label: `${this.options.modelPath} (FP32)` },
         source: this.evaluation,
         layers: compared,
         saturation: saturationRequests.map((a) => ({ request: { graphPath: a.graphPath, tensor: a.tensor }, scale: a.scale })),
@@ -430,7 +440,7 @@ export class AnalysisSession {
         qdqDomain: materialized.qdqDomain,
         calibrationCache: this.cacheInfo,
         backend: this.backendReport(compared, comparison),
-        emulation: this.tensorRt ? `reduced model: TensorRT ${this.tensorRt.version} engine, strongly typed, built from the plan's graph (INT8 layers: ai.onnx Q/DQ with int8 weights; FP16 layers: float16 tensors and weights; FP32 layers without TF32, as trtexec --noTF32); layer outputs read from the engine's unfused debug tensors (layers fused inside an engine layer have no output to compare); FP32 reference: ONNX Runtime CPU` :
+        emulation: this.tensorRt ? `reduced model: TensorRT ${this.tensorRt.version} engine, strongly typed, built from the plan's graph (INT8 layers: ai.onnx Q/DQ with int8 weights; FP16 layers: float16 tensors and weights; FP32 layers without TF32, as trtexec --noTF32); layer outputs read from the engine's unfused debug tensors (layers fused inside an engine layer have no output to compare); FP32 reference: ${this.options.fp32Reference === 'tensorrt' ? 'an FP32 TensorRT engine of the model (same build options; layers compared where both engines keep the tensor)' : 'ONNX Runtime CPU'}` :
           'INT8 layers: QuantizeLinear/DequantizeLinear on activation inputs (per-tensor symmetric, scale = amax/127) and per-channel symmetric int8 weights, computed in float32 on the dequantized values; ' +
           'FP16 layers: inputs, weights, biases and outputs rounded to float16 (Cast pairs), accumulation in float32; everything else FP32 (ONNX Runtime CPU)',
       },
@@ -451,7 +461,7 @@ export class AnalysisSession {
       const links = engineLayerLinks(artifactFiles(this.history.length + 1, trtArtifacts), onnxSideFromGraph(graph, layers, plan));
       for (const layer of report.layers) layer.engine = links.get(layer.name) ?? null;
     }
-    const record: BuildRecord = { id: this.history.length + 1, plan, report, timingsMs: { materialize: materializeMs, comparison: comparisonMs, total: performance.now() - started }, tensorRt: trtArtifacts };
+    const record: BuildRecord = { id: this.history.length + 1, plan, report, timingsMs: { materialize: materializeMs, comparison: comparisonMs, total: performance.now() - started }, tensorRt: trtArtifacts, tensorRtFp32: fp32Engine?.artifacts };
     this.history.push(record);
     record.reusedLayers = layers.length - compared.length;
     // Only the latest build is a base for the next rebuild; older comparison results are dropped.
@@ -473,6 +483,18 @@ export class AnalysisSession {
     return engine;
   }
 
+  /** The session's FP32 TensorRT engine (built on first use, kept for later builds) with its artifacts. */
+  private fp32Engine?: { runner: TrtRunner; artifacts?: TrtBuildArtifacts };
+
+  private async fp32EngineFor(compared: readonly Layer[], warnings: string[]) {
+    if (!this.fp32Engine) {
+      const built = await this.tensorRt!.build(this.model.proto, `${this.options.modelPath} (TensorRT FP32)`, this.inputSpecs, compared.filter((l) => l.graphPath === '').map((l) => l.output), warnings);
+      this.fp32Engine = { runner: built.runner };
+      this.fp32Engine.artifacts = await this.tensorRt!.artifacts(built.runner, built.log, await this.firstSampleFeeds());
+    }
+    return this.fp32Engine;
+  }
+
   /** The feeds of the first comparison sample (for profiling), once the comparison data has been recorded. */
   private async firstSampleFeeds(): Promise<Record<string, TensorData> | undefined> {
     if (!this.evaluation.isRecorded) return undefined;
@@ -483,7 +505,7 @@ export class AnalysisSession {
   private backendReport(compared: readonly Layer[], comparison: ComparisonResult): NonNullable<AnalysisReport['settings']['backend']> {
     if (!this.tensorRt) return { name: 'onnxruntime', version: ort.env.versions.node ?? 'unknown' };
     const layersWithoutOutput = compared.filter((l) => !comparison.metrics.has(captureOutputName({ graphPath: l.graphPath, tensor: l.output }))).length;
-    return { name: 'tensorrt', version: this.tensorRt.version, layersWithoutOutput };
+    return { name: 'tensorrt', version: this.tensorRt.version, layersWithoutOutput, fp32Reference: this.fp32Engine ? 'tensorrt' : 'onnxruntime' };
   }
 
   /** True when rebuilds read FP32 from the reference store (no FP32 run). */
@@ -492,6 +514,7 @@ export class AnalysisSession {
   }
 
   dispose(): void {
+    void this.fp32Engine?.runner.release();
     this.store?.dispose();
     this.evaluation.dispose();
   }

@@ -24,8 +24,11 @@ import { TransferPlan } from './transfer';
 export interface ComparisonPassInput {
   reduced: ModelProto;
   reducedLabel: string;
-  /** FP32 references: the store when it holds every sample, else the FP32 model to run. */
-  reference: { store: ReferenceStore } | { model: ModelProto; label: string };
+  /**
+   * FP32 references: the store when it holds every sample, else the FP32 model to run on ONNX Runtime, or an FP32
+   * runner the caller owns (a TensorRT FP32 engine: root-graph tensors fetched by name, absent when fused).
+   */
+  reference: { store: ReferenceStore } | { model: ModelProto; label: string } | { runner: ModelRunner };
   source: SampleSource;
   layers: readonly Layer[];
   saturation: { request: CaptureRequest; scale: number }[];
@@ -97,7 +100,17 @@ export async function runComparisonPass(input: ComparisonPassInput): Promise<Com
       // FP32 references of this sample, keyed like the store.
       let reference: Map<string, RunnerOutput>;
       if (store) reference = await timed(breakdown, 'referenceStore', () => store.read(samples, storeKeys));
-      else {
+      else if ('runner' in input.reference) {
+        const runner = input.reference.runner;
+        const rootRequests = layerRequests.filter((r) => r.graphPath === '');
+        const outputs = await timed(breakdown, 'fp32Inference', () => runner.run(sample.feeds, [...new Set([...input.modelOutputs, ...rootRequests.map((r) => r.tensor)])]));
+        reference = new Map();
+        for (const r of rootRequests) {
+          const value = outputs.get(r.tensor);
+          if (value) reference.set(captureOutputName(r), value);
+        }
+        for (const name of input.modelOutputs) reference.set(outputKey(name), outputs.get(name)!);
+      } else {
         const outputs = await timed(breakdown, 'fp32Inference', () => fp32Runner!.run(sample.feeds, fp32Fetch));
         reference = new Map(layerRequests.map((r) => [captureOutputName(r), outputs.get(fp32!.outputs.get(captureOutputName(r))!)!]));
         for (const name of input.modelOutputs) reference.set(outputKey(name), outputs.get(name)!);

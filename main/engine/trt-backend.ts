@@ -117,8 +117,8 @@ function trtexecTimestamp(date: Date): string {
 }
 
 /** The build's artifacts as files for importTrtArtifacts (one engine: shared stem). */
-export function artifactFiles(buildId: number, artifacts: TrtBuildArtifacts): { name: string; text: string }[] {
-  const stem = `build-${buildId}.engine`;
+export function artifactFiles(buildId: number | 'fp32', artifacts: TrtBuildArtifacts): { name: string; text: string }[] {
+  const stem = buildId === 'fp32' ? 'fp32-reference.engine' : `build-${buildId}.engine`;
   const files = [{ name: `${stem}.log`, text: artifacts.log }];
   if (artifacts.layerInfo) files.push({ name: `${stem}.graph.json`, text: artifacts.layerInfo });
   if (artifacts.profile) files.push({ name: `${stem}.profile.json`, text: artifacts.profile });

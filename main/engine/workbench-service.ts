@@ -250,7 +250,9 @@ export class LocalWorkbenchService implements WorkbenchService {
       throw new WorkbenchError('trt', 'NOT_A_TENSORRT_BUILD', `build ${request.buildId} ran on ONNX Runtime (emulation), not as a TensorRT engine; open the model with the TensorRT backend to get engines`);
     }
     const onnx = onnxSideFromGraph(entry.session.model.graph, entry.session.model.layers, record.plan);
-    return importTrtArtifacts(artifactFiles(record.id, record.tensorRt), onnx, { onError: 'collect' });
+    // With an FP32 TensorRT reference, its engine comes along: the TensorRT view then diffs FP32 against this build.
+    const files = [...(record.tensorRtFp32 ? artifactFiles('fp32', record.tensorRtFp32) : []), ...artifactFiles(record.id, record.tensorRt)];
+    return importTrtArtifacts(files, onnx, { onError: 'collect' });
   }
 
   async closeSession(request: { sessionId: string }): Promise<void> {

@@ -73,6 +73,7 @@ export const openSessionSchema = z.strictObject({
   modelPath: path,
   precision: precisionSchema,
   backend: z.enum(['onnxruntime', 'tensorrt']).optional(),
+  fp32Reference: z.enum(['onnxruntime', 'tensorrt']).optional(),
   calibration: dataSpecSchema.optional(),
   evaluation: dataSpecSchema.optional(),
   calibrator: calibratorSchema.optional(),

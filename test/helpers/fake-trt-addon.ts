@@ -8,16 +8,13 @@ import { fakeTensorRt } from './fake-tensorrt';
 
 const fake = fakeTensorRt({ builds: [], runs: [], released: 0 });
 
-const addon: TrtAddonModule = {
-  headerVersion: fake.headerVersion,
-  features: fake.features,
-  sonames: { infer: 'libnvinfer.so.10 (fake)', parser: 'libnvonnxparser.so.10 (fake)' },
-  load: async () => ({ ...fake.library, inferLibrary: 'fake-tensorrt (ONNX Runtime CPU; not TensorRT)', parserLibrary: 'fake' }),
-  build: async (onnx, options, onLog) => {
-    const result = await fake.build(onnx, options, onLog);
-    return { ...result, plan: result.plan.slice().buffer as ArrayBuffer, timingCache: undefined };
-  },
-  deserialize: (plan) => fake.deserialize(plan),
+// Named exports: require() of this module (native/index.ts loads addons with require) yields the addon's shape.
+export const headerVersion: TrtAddonModule['headerVersion'] = fake.headerVersion;
+export const features: TrtAddonModule['features'] = fake.features;
+export const sonames: TrtAddonModule['sonames'] = { infer: 'libnvinfer.so.10 (fake)', parser: 'libnvonnxparser.so.10 (fake)' };
+export const load: TrtAddonModule['load'] = async () => ({ ...fake.library, inferLibrary: 'fake-tensorrt (ONNX Runtime CPU; not TensorRT)', parserLibrary: 'fake' });
+export const build: TrtAddonModule['build'] = async (onnx, options, onLog) => {
+  const result = await fake.build(onnx, options, onLog);
+  return { ...result, plan: result.plan.slice().buffer as ArrayBuffer, timingCache: undefined };
 };
-
-export = addon;
+export const deserialize: TrtAddonModule['deserialize'] = (plan) => fake.deserialize(plan);

@@ -18,6 +18,7 @@ import { readPlanFile } from './plan-file';
 export interface AnalyzeFlags extends DataFlags {
   precision?: string;
   backend?: string;
+  'fp32-reference'?: string;
   calibrator?: string;
   percentile?: string;
   'calib-cache'?: string;
@@ -77,7 +78,7 @@ function summaryLines(report: AnalysisReport): string[] {
   );
   const backend = report.settings.backend;
   if (backend?.name === 'tensorrt') {
-    lines.push(`ran as a TensorRT ${backend.version} engine (strongly typed); FP32 reference: ONNX Runtime${backend.layersWithoutOutput ? `; ${backend.layersWithoutOutput} layers fused inside engine layers have no output to compare` : ''}`);
+    lines.push(`ran as a TensorRT ${backend.version} engine (strongly typed); FP32 reference: ${backend.fp32Reference === 'tensorrt' ? 'an FP32 TensorRT engine' : 'ONNX Runtime'}${backend.layersWithoutOutput ? `; ${backend.layersWithoutOutput} layers fused inside engine layers have no output to compare` : ''}`);
   }
   const cache = report.settings.calibrationCache;
   if (cache) {
@@ -118,10 +119,13 @@ export async function analyzeCommand(modelPath: string, flags: AnalyzeFlags, out
   const progress = new ProgressReporter(process.stderr, !flags.quiet);
   const backend = flags.backend ?? 'onnxruntime';
   if (!(INFERENCE_BACKENDS as readonly string[]).includes(backend)) throw new WorkbenchError('cli', 'FLAG_INVALID', `--backend '${backend}': expected ${INFERENCE_BACKENDS.join(' or ')}`);
+  const fp32Reference = flags['fp32-reference'] ?? 'onnxruntime';
+  if (!(INFERENCE_BACKENDS as readonly string[]).includes(fp32Reference)) throw new WorkbenchError('cli', 'FLAG_INVALID', `--fp32-reference '${fp32Reference}': expected ${INFERENCE_BACKENDS.join(' or ')}`);
   const record = await analyzeModelBuild({
     modelPath,
     precision,
     backend: backend as InferenceBackend,
+    fp32Reference: fp32Reference as InferenceBackend,
     plan,
     calibration,
     evaluation,
@@ -142,7 +146,7 @@ export async function analyzeCommand(modelPath: string, flags: AnalyzeFlags, out
   const reportPath = path.join(outDir, 'report.json');
   await writeFileAtomic(reportPath, JSON.stringify(report));
   // What TensorRT produced for the engine, in trtexec's formats (pwb trt-import and the TensorRT panel read them).
-  const trtFiles = record.tensorRt ? artifactFiles(record.id, record.tensorRt) : [];
+  const trtFiles = [...(record.tensorRtFp32 ? artifactFiles('fp32', record.tensorRtFp32) : []), ...(record.tensorRt ? artifactFiles(record.id, record.tensorRt) : [])];
   if (trtFiles.length > 0) {
     await fs.mkdir(path.join(outDir, 'tensorrt'), { recursive: true });
     for (const file of trtFiles) await writeFileAtomic(path.join(outDir, 'tensorrt', file.name), file.text);

@@ -38,7 +38,7 @@ test('TensorRT backend: the engine graph matches the emulation on unfused layers
     const { report: ort } = await service.buildRecord({ sessionId: emulation.sessionId });
     const { report: trt, summary } = await service.buildRecord({ sessionId: engine.sessionId });
     assert.equal(ort.settings.backend?.name, 'onnxruntime');
-    assert.deepEqual(trt.settings.backend, { name: 'tensorrt', version: '10.16.1', layersWithoutOutput: 5 });
+    assert.deepEqual(trt.settings.backend, { name: 'tensorrt', version: '10.16.1', layersWithoutOutput: 5, fp32Reference: 'onnxruntime' });
     assert.equal(summary.view.settings.backend?.name, 'tensorrt', 'the view carries the backend');
     assert.match(trt.settings.emulation, /TensorRT 10\.16\.1 engine, strongly typed/);
 
@@ -209,4 +209,38 @@ test('pwb analyze --backend tensorrt (fake addon): summary names the backend, li
   assert.match(stdout, /ran as a TensorRT 10\.16\.1 engine \(strongly typed\); FP32 reference: ONNX Runtime; 5 layers fused inside engine layers/);
   assert.match(stdout, /conv_1\|Conv#1 {2}→ {2}conv_1 \+ block1_relu/);
   assert.deepEqual(readdirSync(path.join(out, 'tensorrt')).sort(), ['build-1.engine.graph.json', 'build-1.engine.log', 'build-1.engine.profile.json']);
+});
+
+test('FP32 TensorRT reference: engine against engine (FP32 engine built once), and the TensorRT view diffs the two engines', async () => {
+  const record: FakeTensorRtRecord = { builds: [], runs: [], released: 0 };
+  const service = new LocalWorkbenchService({ openTensorRt: async () => fakeTensorRt(record) });
+  const ortReference = await service.openSession({ ...open, backend: 'tensorrt' });
+  const engineReference = await service.openSession({ ...open, backend: 'tensorrt', fp32Reference: 'tensorrt' });
+  try {
+    const { report: a } = await service.buildRecord({ sessionId: ortReference.sessionId });
+    const before = record.builds.length;
+    const { report: b, summary } = await service.buildRecord({ sessionId: engineReference.sessionId });
+    assert.equal(record.builds.length - before, 2, 'the reduced engine and the FP32 engine');
+    const fp32Build = record.builds.at(-1)!.model;
+    assert.ok(!fp32Build.graph.node.some((n) => n.opType === 'QuantizeLinear'), 'the FP32 engine is built from the float model');
+    assert.equal(b.settings.backend?.fp32Reference, 'tensorrt');
+    assert.match(b.settings.emulation, /FP32 reference: an FP32 TensorRT engine/);
+    // The fake's FP32 engine computes what ONNX Runtime FP32 computes: same numbers as the ONNX Runtime reference.
+    for (const layer of b.layers) {
+      const other = a.layers.find((l) => l.id === layer.id)!;
+      assert.equal(layer.metrics === null, other.metrics === null, layer.id);
+      if (layer.metrics) assert.ok(Math.abs(layer.metrics.sqnrDb! - other.metrics!.sqnrDb!) < 1e-3, `${layer.id}: ${layer.metrics.sqnrDb} vs ${other.metrics!.sqnrDb}`);
+    }
+    const artifacts = await service.trtBuildArtifacts({ sessionId: engineReference.sessionId, buildId: summary.buildId });
+    assert.equal(artifacts.engines.length, 2);
+    assert.equal(artifacts.diffs.length, 1, 'FP32 engine vs this build');
+    // A rebuild reuses the FP32 engine.
+    const count = record.builds.length;
+    await service.applyPlanChange({ sessionId: engineReference.sessionId, change: { kind: 'pin', layerIds: ['conv_3|Conv#3'], precision: 'fp16' } });
+    assert.equal(record.builds.length - count, 1, 'only the reduced engine is rebuilt');
+    await assert.rejects(service.openSession({ ...open, fp32Reference: 'tensorrt' }), (e: unknown) => e instanceof WorkbenchError && e.code === 'FLAG_INVALID');
+  } finally {
+    await service.closeSession({ sessionId: ortReference.sessionId });
+    await service.closeSession({ sessionId: engineReference.sessionId });
+  }
 });
