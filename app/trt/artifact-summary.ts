@@ -26,6 +26,10 @@ function latencyNote(label: string, stats: LatencyStats | undefined): string | u
 function layersPart(layers: EngineLayer[], summary: ArtifactSummary): void {
   const main = layers.filter((l) => l.profileIndex === 0);
   summary.layerCount = main.length;
+  const dla = main.filter((l) => l.device === 'DLA').length;
+  if (dla > 0 || main.some((l) => l.device === 'GPU')) {
+    summary.notes.push(`${dla} layer${dla === 1 ? '' : 's'} on DLA, ${main.filter((l) => l.device === 'GPU').length} on GPU`);
+  }
   if (main.some((l) => l.precision !== 'unknown')) summary.precisionMix = precisionMix(main);
   const profiles = new Set(layers.map((l) => l.profileIndex)).size;
   if (profiles > 1) summary.notes.push(`${profiles} optimization profiles (layers counted for profile 0; ${layers.length} in all)`);
@@ -34,7 +38,7 @@ function layersPart(layers: EngineLayer[], summary: ArtifactSummary): void {
 function profilePart(profile: LayerProfile, summary: ArtifactSummary): void {
   summary.totalTimeMs = profile.totalAverageMs;
   summary.slowestLayers = slowest(profile);
-  if (profile.iterations !== undefined) summary.notes.push(`profile over ${profile.iterations} iterations`);
+  if (profile.iterations !== undefined) summary.notes.push(`profile over ${profile.iterations} iteration${profile.iterations === 1 ? '' : 's'}`);
   if (profile.format === 'trtexec-json-legacy') summary.notes.push('older --exportProfile format (no medians)');
   if (profile.recoveredFromInvalidJson) summary.notes.push('invalid JSON (unescaped layer names): read line by line');
 }
@@ -45,11 +49,18 @@ export function summarizeArtifact(artifact: TrtArtifact): ArtifactSummary {
     case 'trtexec-log': {
       const log = artifact.log;
       if (log.trtVersion) summary.trtVersion = log.trtVersion;
+      if (log.logger) summary.notes.push(`written by ${log.logger === 'TensorRT logger without timestamps' ? 'a TensorRT logger without timestamps' : `the ${log.logger}`} (read like a trtexec log)`);
       summary.warningCount = log.warningCount;
       summary.errorCount = log.errorCount;
       if (log.engineLayers.length > 0) {
         layersPart(log.engineLayers, summary);
-        summary.notes.push(log.engineLayerSource === 'oneline' ? 'engine layers from the build log\'s "Engine Layer Information"' : 'engine layers from --dumpLayerInfo');
+        summary.notes.push(
+          log.engineLayerSource === 'oneline'
+            ? 'engine layers from the build log\'s "Engine Layer Information"'
+            : log.engineLayerSource === 'device-lists'
+              ? 'engine layers from the builder\'s "Layers Running on DLA/GPU" lists (names only: no precisions or tactics)'
+              : 'engine layers from --dumpLayerInfo',
+        );
       }
       if (log.profile) profilePart(log.profile, summary);
       if (log.tactics.length > 0) {
@@ -113,8 +124,16 @@ export function summarizeArtifact(artifact: TrtArtifact): ArtifactSummary {
       if (p.trtVersion) summary.trtVersion = p.trtVersion;
       summary.warningCount = p.diagnostics.filter((d) => d.severity === 'warning').length;
       summary.errorCount = p.diagnostics.filter((d) => d.severity === 'error').length;
+      if (p.engineLayers && p.engineLayers.length > 0) {
+        layersPart(p.engineLayers, summary);
+        summary.notes.push("engine layers from 'polygraphy inspect model --show layers'");
+      }
       const failed = p.commands.filter((c) => c.status === 'FAILED').length;
-      summary.notes.push(`${p.commands.length} polygraphy command${p.commands.length === 1 ? '' : 's'}${failed ? `, ${failed} FAILED` : ', all PASSED'}`);
+      const running = p.commands.filter((c) => c.status === 'RUNNING').length;
+      if (p.commands.length > 0) {
+        const outcome = failed ? `, ${failed} FAILED` : running === p.commands.length ? ' (no PASSED/FAILED line: log cut short?)' : running ? `, ${running} without a result` : ', all PASSED';
+        summary.notes.push(`${p.commands.length} polygraphy command${p.commands.length === 1 ? '' : 's'}${outcome}`);
+      }
       if (p.comparisons.length > 0) {
         const bad = p.comparisons.filter((c) => !c.passed);
         const worst = p.comparisons.reduce((m, c) => Math.max(m, c.maxAbsError ?? 0), 0);

@@ -5,6 +5,7 @@
 import { parseJsonBounded } from './json-input';
 import { findLayerInfoJson } from './layer-info';
 import { TEXT_LAYER_LINE } from './layer-text';
+import { TRTEXEC_LINE, TRT_LOGGER_DIALECTS } from './log-lines';
 import { checkText, trtError, quote } from './trt-errors';
 import type { TrtArtifactKind } from './types';
 
@@ -13,6 +14,9 @@ export interface DetectedArtifact {
   /** Why: shown by the CLI when a user wonders. */
   reason: string;
 }
+
+/** A build (not just a deserialization) happened in the log. */
+const BUILD_LOG_MARKER = /Computing costs for|Engine Layer Information|Autotuning op |Layers [Rr]unning on|\[(?:Gpu|Dla)Layer\]/;
 
 const ORT_TABLE_LINE = /^\S+ [-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
@@ -36,13 +40,20 @@ export function detectTrtArtifact(name: string, input: string): DetectedArtifact
   }
   const firstLine = start.slice(0, start.indexOf('\n') < 0 ? start.length : start.indexOf('\n')).trim();
   if (/^TRT-\d+-\w+$/.test(firstLine)) return { kind: 'calibration-cache', reason: `calibration cache header ${quote(firstLine)}` };
-  if (/^&&&& RUNNING TensorRT\.trtexec/m.test(head) || /\[TRT\] |^\[TensorRT\] (VERBOSE|INFO)/m.test(head) && /^\[\d\d\/\d\d\/\d{4}-[\d:]+\] \[[VIWE]\] /m.test(head)) {
+  // Log signatures are looked for in the first 64 KiB: scripts often print a screenful of their own before TensorRT.
+  const logHead = text.slice(0, 65536);
+  if (/^&&&& (?:RUNNING|PASSED|FAILED) TensorRT\.trtexec/m.test(logHead) || TRTEXEC_LINE.test(logHead)) {
     return { kind: 'trtexec-log', reason: 'trtexec console output' };
   }
-  if (/^\[[IVWE]\] RUNNING \| Command: \S*polygraphy/m.test(head) || /polygraphy/.test(lower) && /^\[[IVWE]\] /m.test(head)) {
+  if (/^\[[IVWE]\] RUNNING \| Command: \S*polygraphy/m.test(logHead) || /^\[[IVWE]\] (?:Loaded Module: polygraphy\b|==== TensorRT (?:Engine|Network) ====)/m.test(logHead) || /polygraphy/.test(lower) && /^\[[IVWE]\] /m.test(head)) {
     return { kind: 'polygraphy-log', reason: 'Polygraphy console output' };
   }
-  if (text.split('\n', 2000).some((l) => TEXT_LAYER_LINE.test(l))) return { kind: 'inspector-log', reason: "engine inspector lines 'Name: …, LayerType: …'" };
+  const inspectorLines = text.split('\n', 2000).some((l) => TEXT_LAYER_LINE.test(l));
+  const logger = TRT_LOGGER_DIALECTS.find(([pattern]) => pattern.test(logHead));
+  if (logger && !(inspectorLines && !BUILD_LOG_MARKER.test(text.slice(0, 4_000_000)))) {
+    return { kind: 'trtexec-log', reason: `${logger[1]} output` };
+  }
+  if (inspectorLines) return { kind: 'inspector-log', reason: "engine inspector lines 'Name: …, LayerType: …'" };
   if (findLayerInfoJson(head) !== undefined) return { kind: 'layer-info-json', reason: 'text holding a {"Layers": …} JSON object' };
   const firstLines = start.split('\n', 6).map((l) => l.trim()).filter((l) => l !== '');
   if (firstLines.length > 0 && firstLines.every((l) => ORT_TABLE_LINE.test(l)) && /cache|calib|table/.test(lower)) {

@@ -69,23 +69,34 @@ export function diffEngines(engines: readonly EngineReport[], shapesByEngine: Ma
   return alignEngines(withLayers, shapesByEngine);
 }
 
-/** Share of the smaller engine's compute layers that align with the other engine (0…1). */
-export function alignmentShare(a: EngineReport, b: EngineReport, shapesByEngine: Map<string, Map<string, string>>): number {
+/** Shares of the smaller and of the larger engine's compute layers that align with the other engine (0…1). */
+export function alignmentShares(a: EngineReport, b: EngineReport, shapesByEngine: Map<string, Map<string, string>>): { smaller: number; larger: number } {
   const diff = alignEngines([a, b], shapesByEngine);
   const both = diff.rows.filter((r) => r.cells[0] !== null && r.cells[1] !== null).length;
-  const smaller = Math.min(...[0, 1].map((k) => diff.rows.filter((r) => r.cells[k] !== null).length));
-  return smaller === 0 ? 0 : both / smaller;
+  const counts = [0, 1].map((k) => diff.rows.filter((r) => r.cells[k] !== null).length);
+  const smaller = Math.min(...counts);
+  const larger = Math.max(...counts);
+  return { smaller: smaller === 0 ? 0 : both / smaller, larger: larger === 0 ? 0 : both / larger };
+}
+
+/** Share of the smaller engine's compute layers that align with the other engine (0…1). */
+export function alignmentShare(a: EngineReport, b: EngineReport, shapesByEngine: Map<string, Map<string, string>>): number {
+  return alignmentShares(a, b, shapesByEngine).smaller;
 }
 
 /**
- * Groups engines of the same network (≥ `minShare` of the smaller engine's compute layers align) and diffs each
- * group of two or more.
+ * Groups engines of the same network and diffs each group of two or more. Same network: ≥ `minShare` of the smaller
+ * engine's compute layers align, and ≥ `minLargerShare` of the larger one's — a ResNet18's convolutions all find
+ * look-alikes (op and output shape) in a ResNet50, but they cover only a third of it.
  */
-export function diffEngineGroups(engines: readonly EngineReport[], shapesByEngine: Map<string, Map<string, string>>, minShare = 0.6): EngineDiff[] {
+export function diffEngineGroups(engines: readonly EngineReport[], shapesByEngine: Map<string, Map<string, string>>, minShare = 0.6, minLargerShare = 0.5): EngineDiff[] {
   const candidates = engines.filter((e) => e.layers.length > 0 && e.layers.some((l) => l.layerType !== undefined));
   const groups: EngineReport[][] = [];
   for (const engine of candidates) {
-    const group = groups.find((g) => alignmentShare(g[0], engine, shapesByEngine) >= minShare);
+    const group = groups.find((g) => {
+      const shares = alignmentShares(g[0], engine, shapesByEngine);
+      return shares.smaller >= minShare && shares.larger >= minLargerShare;
+    });
     if (group) group.push(engine);
     else groups.push([engine]);
   }

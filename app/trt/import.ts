@@ -20,13 +20,18 @@ export interface TrtImportOptions {
   onError?: 'throw' | 'collect';
 }
 
-const SUFFIX = /[._-](?:graph|profile|timing|times|layer[-_]?info|export(?:LayerInfo|Profile|Times)|(?:build|profile)[._]metadata|metadata)(?:\.(?:json|log|txt))?$/i;
+/**
+ * Export-specific endings: `x.engine.graph.json`, `x_layer.json` + `x_profile.json` (NVIDIA's QAT guide),
+ * `x-exportLayerInfo.log`; a file named only by the ending (`profile.json`, `layer_info.json`) belongs to its folder.
+ */
+const SUFFIX = /(?:[._-]|(?<=^|\/))(?:graph|profile|timing|times|layers?(?:[-_]?info)?|export(?:LayerInfo|Profile|Times)|(?:build|profile)[._]metadata|metadata)(?:\.(?:json|log|txt))?$/i;
 
-/** Folder + name without the export-specific suffix. */
+/** Folder + name without the export-specific suffix (the folder alone for a file named only by the suffix). */
 export function engineStem(file: string): string {
   const normalized = file.replace(/\\/g, '/');
   const stripped = normalized.replace(SUFFIX, '');
-  return stripped !== normalized ? stripped : normalized.replace(/\.[^./]*$/, '');
+  if (stripped === normalized) return normalized.replace(/\.[^./]*$/, '');
+  return stripped === '' ? '.' : stripped.endsWith('/') ? stripped.slice(0, -1) || '/' : stripped;
 }
 
 interface EngineParts {
@@ -54,6 +59,11 @@ function collectEngines(artifacts: TrtArtifact[]): EngineParts[] {
   for (const a of artifacts) {
     if (a.kind === 'layer-info-json') offerLayers(group(a.file), a.layerInfo.layers, a.file, 'layerInfo');
     else if (a.kind === 'inspector-log') offerLayers(group(a.file), a.inspector.layers, a.file, 'inspector');
+    else if (a.kind === 'polygraphy-log' && a.polygraphy.engineLayers) {
+      const g = group(a.file);
+      if (a.polygraphy.trtVersion && !g.trtVersion) g.trtVersion = a.polygraphy.trtVersion;
+      offerLayers(g, a.polygraphy.engineLayers, a.file, 'inspector');
+    }
     else if (a.kind === 'profile-json') group(a.file).profile = { profile: a.profile, file: a.file };
     else if (a.kind === 'times-json') group(a.file).times = a.file;
     else if (a.kind === 'trtexec-log' && (a.log.engineLayers.length > 0 || a.log.profile)) {

@@ -1,6 +1,8 @@
 /**
  * Reading an engine layer name (reference/tensorrt.md §6):
  *   `a + b + c`                                   fusion of network layers a, b, c (weights and Q/DQ included)
+ *   `a || b`                                      horizontal fusion (layers sharing an input run as one kernel)
+ *   `t copy`                                      a copy TensorRT inserted for tensor t (concatenation inputs)
  *   `PWN(x)`, `PWN(PWN(a), b)`                    pointwise fusion
  *   `Reformatting CopyNode for Input Tensor 0 to <layer>`, older `<layer> input reformatter 0` / `output reformatter`
  *   `{ForeignNode[first...last]}`                 a Myelin region (only the endpoints are named)
@@ -41,7 +43,8 @@ export function splitTopLevel(text: string, separator: string): string[] {
 }
 
 function pwnParts(text: string, insidePwn: boolean, out: NamePart[], depth: number): void {
-  for (const piece of splitTopLevel(text, ' + ')) {
+  // " || " joins horizontally fused layers (two convolutions sharing an input run as one kernel).
+  for (const piece of splitTopLevel(text, ' + ').flatMap((p) => splitTopLevel(p, ' || '))) {
     const trimmed = piece.trim();
     const pwn = /^PWN\((.*)\)$/s.exec(trimmed);
     if (pwn && depth < 32) {
@@ -71,11 +74,19 @@ export function parseLayerName(name: string): ParsedLayerName {
 
 /** Names TensorRT makes up that never name an ONNX node (helpers, unnamed layers, Myelin internals). */
 export function isSyntheticName(name: string): boolean {
-  return /^\(Unnamed Layer\* \d+\)|^ONNXTRT_|^__my|^dummy_shape_call__/.test(name);
+  return (
+    /^\(Unnamed Layer\* \d+\)|^ONNXTRT_|^__my|^dummy_shape_call__/.test(name) ||
+    // Auxiliary-stream synchronisation (8.6+) and host↔device copies in 8.5 profiles.
+    /^\[(?:trainStation\d*|HostToDeviceCopy \d+|DeviceToHostCopy \d+)\]$/.test(name) ||
+    // DLA I/O in profiles of DLA engines: "images to nvm", "head_3 from nvm", "images copy finish", "… finish".
+    / (?:to|from) nvm$| copy finish$| output to be reformatted \d+ finish$/.test(name)
+  );
 }
 
 /** Names the optimizer derives from another layer's name: reshape_after_Gemm_48 → Gemm_48. */
 export function derivedFrom(name: string): string | undefined {
   const m = /^(?:(?:reshape|squeeze|unsqueeze|transpose|shuffle)_(?:before|after)_|copied_squeeze_after_|unsqueeze_node_after_|squeeze_node_after_)(.+)$/.exec(name);
-  return m?.[1];
+  if (m) return m[1];
+  // "input.12 copy": TensorRT copied tensor input.12 (a concatenation input); the node is that tensor's producer.
+  return /^(.+) copy$/.exec(name)?.[1];
 }

@@ -55,42 +55,78 @@ export function readPerformanceLine(body: string, summary: PerformanceSummary): 
 }
 
 /**
- * `--dumpProfile` table rows (10.x: Time(ms) Avg.(ms) Median(ms) Time(%) Layer; 8.x lacks Median). The Total row
- * ends the table.
+ * `--dumpProfile` tables. TensorRT ≥ 8.6 puts the numbers first and the name last:
+ *      Time(ms)     Avg.(ms)   Median(ms)   Time(%)   Layer
+ *         16.15       0.0077       0.0075       0.5   Reformatting CopyNode for …
+ * TensorRT 7.x–8.5 right-aligns the name first (8.5 added the median column):
+ *                               Layer   Time (ms)   Avg. Time (ms)   [Median Time (ms)   ]Time %
+ *                       images to nvm       33.99           0.0852      1.1
+ * The Total row ends the table. A table pasted without its "=== Profile (N iterations ) ===" heading opens at its
+ * column header.
  */
+const HEADER_NEW = /^\s*Time\(ms\)\s+Avg\.\s*\(ms\)(\s+Median\s*\(ms\))?\s+Time\s*\(%\)\s+Layer\s*$/;
+const HEADER_OLD = /^\s*Layer\s+Time \(ms\)\s+Avg\. Time \(ms\)(\s+Median Time \(ms\))?\s+Time %\s*$/;
+const NUM = '(-?[0-9.]+(?:[eE][-+]?\\d+)?|-?nan|-?inf)';
+const ROW_NEW_MEDIAN = new RegExp(`^\\s*${NUM}\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s+(.+?)\\s*$`);
+const ROW_NEW = new RegExp(`^\\s*${NUM}\\s+${NUM}()\\s+${NUM}\\s+(.+?)\\s*$`);
+const ROW_OLD_MEDIAN = new RegExp(`^\\s*(.+?)\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s*$`);
+const ROW_OLD = new RegExp(`^\\s*(.+?)\\s+${NUM}\\s+${NUM}()\\s+${NUM}\\s*$`);
+
 export class DumpProfileReader {
   profile: LayerProfile | undefined;
-  private hasMedian = false;
+  private layout: 'new' | 'new-median' | 'old' | 'old-median' | undefined;
   private open = false;
+  private iterations: number | undefined;
 
   /** Returns true when the line belonged to the table. */
   read(body: string): boolean {
-    const header = /^=== Profile \((\d+) iterations ?\) ===/.exec(body);
-    if (header) {
-      this.profile = { format: 'dump-profile-text', iterations: Number(header[1]), layers: [], totalAverageMs: 0 };
+    const heading = /^=== Profile \((\d+) iterations ?\) ===/.exec(body);
+    if (heading) {
+      this.iterations = Number(heading[1]);
       this.open = true;
+      this.layout = undefined;
       return true;
     }
-    if (!this.open || !this.profile) return false;
-    if (/^\s*Time\(ms\)/.test(body)) {
-      this.hasMedian = /Median/.test(body);
+    const header = HEADER_NEW.exec(body) ?? HEADER_OLD.exec(body);
+    if (header) {
+      const old = HEADER_OLD.test(body);
+      this.layout = `${old ? 'old' : 'new'}${header[1] ? '-median' : ''}` as DumpProfileReader['layout'];
+      this.profile = { format: 'dump-profile-text', layers: [], totalAverageMs: 0 };
+      if (this.open && this.iterations !== undefined) this.profile.iterations = this.iterations;
+      this.open = true;
+      this.iterations = undefined;
       return true;
     }
-    const row = this.hasMedian
-      ? /^\s*([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+(.+?)\s*$/.exec(body)
-      : /^\s*([0-9.]+)\s+([0-9.]+)\s+()([0-9.]+)\s+(.+?)\s*$/.exec(body);
-    if (!row) {
+    if (!this.open || !this.layout || !this.profile) return false;
+    let name: string;
+    let numbers: string[];
+    const m = (this.layout === 'new-median' ? ROW_NEW_MEDIAN : this.layout === 'new' ? ROW_NEW : this.layout === 'old-median' ? ROW_OLD_MEDIAN : ROW_OLD).exec(body);
+    if (!m) {
       this.open = false;
       return false;
     }
-    if (row[5] === 'Total') {
+    if (this.layout.startsWith('new')) {
+      name = m[5];
+      numbers = [m[1], m[2], m[3], m[4]];
+    } else {
+      name = m[1];
+      numbers = [m[2], m[3], m[4], m[5]];
+    }
+    if (name === 'Total') {
       this.open = false;
       return true;
     }
-    const layer = { name: row[5], totalMs: Number(row[1]), averageMs: Number(row[2]), percentage: Number(row[4]) } as LayerProfile['layers'][number];
-    if (row[3] !== '') layer.medianMs = Number(row[3]);
+    const [total, average, median, percentage] = numbers.map((n) => (n === '' ? undefined : Number(n)));
+    const layer: LayerProfile['layers'][number] = { name, totalMs: finite(total), averageMs: finite(average) };
+    if (median !== undefined && Number.isFinite(median)) layer.medianMs = median;
+    if (percentage !== undefined && Number.isFinite(percentage)) layer.percentage = percentage;
     this.profile.layers.push(layer);
     this.profile.totalAverageMs += layer.averageMs;
     return true;
   }
+}
+
+/** trtexec prints "nan"/"inf" for a layer that never ran; such a row counts as 0 ms rather than poisoning sums. */
+function finite(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) ? value : 0;
 }

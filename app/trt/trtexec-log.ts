@@ -10,12 +10,21 @@
  *   [… profiling completed in <s> seconds. ]Fastest Tactic: 0x… Time: <ms>
  *   >>>>>>>>>>>>>>> Chose Runner Type: <runner> Tactic: 0x…
  *   Autotuning op <name>(key: …)[: [ONNX Layer: …]] / Sorted table… / The selected tactic is (…):0x…, <ms>   (≥10.8)
+ *   (foreignNode) Autotuning op <name>: [ONNX Layer: …] / Sorted table… (Myelin ops inside a ForeignNode; the sorted
+ *   table's first row is the tactic Myelin keeps — no "selected" line is printed)
  *   <layer> [<in> -> <out>] got cached result: <runner>, tactic 0x…, <ms> ms   (timing-cache hit, later passes)
  * TensorRT 10 may run several builder passes (backend strategies) in one log; each "Engine generation completed"
- * closes a pass. The engine's own layer list is the last "Engine Layer Information:" or "Layers:" block.
+ * closes a pass. The engine's own layer list is the last "Engine Layer Information:" or "Layers:" block; without one,
+ * the builder's device lists stand in for it (names only):
+ *   ---------- Layers Running on DLA ---------- / [DlaLayer] {ForeignNode[a...b]}              (8.2+)
+ *   ---------- Layers Running on GPU ---------- / [GpuLayer] CONVOLUTION: a + b  (8.4+; 8.2 omits the type)
+ *   --------------- Layers running on GPU: / a + b, c, {d,e},                                 (≤ 8.0: one comma list)
+ * Other programs' TensorRT loggers (Python, TensorRT 7, DeepStream, jetson-inference) are read the same way
+ * (log-lines.ts strips their prefixes).
  */
-import { assignProfiles, metadataNodes } from './engine-layer';
-import { DiagnosticCollector, forEachLine, versionFromTag, type LogLine } from './log-lines';
+import { assignProfiles, makeEngineLayer, metadataNodes } from './engine-layer';
+import { splitTopLevel } from './layer-name';
+import { DiagnosticCollector, forEachLine, loggerDialect, versionFromTag, type LogLine } from './log-lines';
 import { DumpProfileReader, readPerformanceLine } from './perf-summary';
 import { ONELINE_LAYER_LINE, TEXT_LAYER_LINE, parseOnelineLayerLine, parseTextLayerLine } from './layer-text';
 import { TRT_LIMITS, checkText, trtError } from './trt-errors';
@@ -34,16 +43,27 @@ const RE = {
   tactic: new RegExp(`^Tactic: ${TACTIC}\\s+[Tt]ime:? ${TIME}`),
   fastest: new RegExp(`Fastest Tactic: ${TACTIC} Time: ${TIME}`),
   chose: new RegExp(`^>{15} Chose Runner Type: (.*) Tactic: ${TACTIC}`),
-  autotuningOp: /^Autotuning op (.*?)\(key: [^)]*\)(?::\s*(.*))?$/,
+  autotuningOp: /^Autotuning op (.*?)(?:\(key: [^)]*\))?(?::\s*(\[ONNX Layer: .*))?:?$/,
   tableRow: /^\s*\d+, ([0-9.eE+-]+), [0-9.eE+-]+, [0-9.eE+-]+, ([^,]+), (0x[0-9a-fA-F]+),?/,
   selected: /^The selected tactic is \(tactic hash, cost\(in ms\)\):\s*(0x[0-9a-fA-F]+),\s*([0-9.eE+-]+)/,
   foreignMetadata: /^ForeignNode (.*) metadata: (.*)$/,
   cached: new RegExp(`^(.*) \\[(.*)\\] got cached result: ([^,]*), tactic ${TACTIC}, ${TIME} ms`),
   generationDone: /^Engine generation completed in /,
-  version: /^TensorRT version: (\d+\.\d+\.\d+(?:\.\d+)?)/,
+  version: /^TensorRT version:? (\d+\.\d+\.\d+(?:\.\d+)?)/,
+  exportVersion: /starting export with TensorRT (\d+\.\d+\.\d+(?:\.\d+)?)/,
+  /** The builder resource library's soname carries the version (Python-logger logs have no version line). */
+  libraryVersion: /(?:Loaded|Trying to load) shared library libnvinfer_builder_resource(?:_sm\d+)?\.so\.(\d+\.\d+\.\d+)/,
+  deviceHeading: /^-{10,} Layers [Rr]unning on (DLA|GPU)(?::| -{10,})\s*$/,
+  deviceLayer: /^\[(Dla|Gpu)Layer\] (?:([A-Z][A-Z0-9_]*): )?(.+?),?\s*$/,
   header: /^&&&& (RUNNING|PASSED|FAILED) TensorRT\.trtexec(?: \[TensorRT v(\d+)\])?(?: \[b\d+\])? # (.*)$/,
   precision: /^Precision: (.*)$/,
 };
+
+/** A ≤ 8.0 device-list message: comma-separated layer names, not a sentence. */
+function looksLikeLayerList(body: string): boolean {
+  const trimmed = body.trim();
+  return trimmed !== '' && !/^(?:Detected|Total|Engine|Some|Local|\[|Layers|Reading|Generated|To regenerate|Building|Timing|Applying|Tactic|--)/.test(trimmed) && !/[.!?]$/.test(trimmed);
+}
 
 function time(value: string): number | null {
   const n = Number(value);
@@ -57,9 +77,12 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
   const dumpProfile = new DumpProfileReader();
   let log: Omit<TrtexecLog, 'lineCount' | 'diagnostics' | 'warningCount' | 'errorCount' | 'tactics' | 'engineLayers' | 'builderPasses' | 'droppedCandidates'> = {};
   let pass = 0;
+  let libraryVersion: string | undefined;
   let layer: LayerTactics | undefined;
   let combination: FormatCombination | undefined;
   let runner: string | undefined;
+  /** The layer whose Myelin run printed the tagged " (foreignNode) Autotuning op" tables (resumed after them). */
+  let foreignParent: { layer: LayerTactics | undefined; combination: FormatCombination | undefined; runner: string | undefined } | undefined;
   let pendingName: { name: string; tactic: string } | undefined;
   let storedCandidates = 0;
   let droppedCandidates = 0;
@@ -69,6 +92,10 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
   let performance: PerformanceSummary | undefined;
   let inPerformance = false;
   const foreignMetadata = new Map<string, string[]>();
+  /** Builder device lists ("Layers Running on DLA/GPU"): the current heading's device, and the layers listed. */
+  let deviceList: 'DLA' | 'GPU' | undefined;
+  let deviceLayers: EngineLayer[] = [];
+  let deviceLayersOpen = false;
 
   const startLayer = (name: string, line: number, nodes: string[] = []) => {
     layer = { name, pass, line, metadataNodes: nodes, combinations: [] };
@@ -104,12 +131,55 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
     layerBlock = undefined;
   };
 
+  /** "Layers Running on DLA/GPU" headings and their entries; returns true when the line was one of them. */
+  const readDeviceList = (line: LogLine): boolean => {
+    const body = line.body;
+    const heading = RE.deviceHeading.exec(body);
+    if (heading) {
+      // A new pair of headings starts a new builder pass' list (DLA comes first).
+      if (heading[1] === 'DLA' || !deviceLayersOpen) deviceLayers = [];
+      deviceList = heading[1] as 'DLA' | 'GPU';
+      deviceLayersOpen = true;
+      return true;
+    }
+    const tagged = RE.deviceLayer.exec(body);
+    if (tagged) {
+      // 8.2+ tags every entry; only ≤ 8.0 lists need the heading to know what follows.
+      deviceList = undefined;
+      addDeviceLayer(tagged[1] === 'Dla' ? 'DLA' : 'GPU', tagged[3], tagged[2]);
+      return true;
+    }
+    if (deviceList && line.severity !== undefined) {
+      // ≤ 8.0: the entries follow as one comma-separated message ("{a,b}, {c}, d + e, "); an empty line ends it.
+      const entries = splitTopLevel(body, ', ').map((e) => e.trim().replace(/,$/, '')).filter((e) => e !== '');
+      if (entries.length === 0 || !looksLikeLayerList(body)) {
+        deviceList = undefined;
+        return body.trim() === '';
+      }
+      for (const entry of entries) addDeviceLayer(deviceList, entry);
+      return true;
+    }
+    return false;
+  };
+  const addDeviceLayer = (device: 'DLA' | 'GPU', name: string, type?: string) => {
+    if (deviceLayers.length >= TRT_LIMITS.maxItems) throw trtError('TRT_TOO_MANY_ITEMS', file, `more than ${TRT_LIMITS.maxItems} engine layers`);
+    const layer = makeEngineLayer(deviceLayers.length, { name: name.trim(), layerType: type });
+    layer.device = device;
+    deviceLayers.push(layer);
+  };
+
   const visit = (line: LogLine) => {
     diagnostics.add(line);
     const body = line.body;
+    if (foreignParent && line.tagged === undefined && line.severity !== undefined) {
+      // The Myelin sub-log ended: the enclosing ForeignNode's own timing continues.
+      ({ layer, combination, runner } = foreignParent);
+      foreignParent = undefined;
+    }
     // Engine layer lists are printed without a prefix, one layer per line, after their heading.
     if (layerBlock) {
-      if (line.severity === undefined && (layerBlock.source === 'oneline' ? ONELINE_LAYER_LINE : TEXT_LAYER_LINE).test(body)) {
+      // trtexec prints the block as one message (no prefixes); TensorRT 7's and DeepStream's loggers prefix each line.
+      if ((layerBlock.source === 'oneline' ? ONELINE_LAYER_LINE : TEXT_LAYER_LINE).test(body)) {
         if (layerBlock.layers.length >= TRT_LIMITS.maxItems) throw trtError('TRT_TOO_MANY_ITEMS', file, `line ${line.number}: more than ${TRT_LIMITS.maxItems} engine layers`);
         const parsed = layerBlock.source === 'oneline' ? parseOnelineLayerLine(layerBlock.layers.length, body) : parseTextLayerLine(layerBlock.layers.length, body);
         if (parsed) layerBlock.layers.push(parsed);
@@ -125,7 +195,15 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
       layerBlock = { source: 'dump-layer-info', layers: [] };
       return;
     }
-    if (line.severity === undefined && !body.startsWith('&&&&') && !/^\s*\d+, /.test(body) && !/^(The selected|Sorted table|tactic_id|Autotuning op|Writing the best)/.test(body)) return;
+    if (line.severity === undefined) {
+      const exported = RE.exportVersion.exec(body);
+      if (exported && !log.trtVersion) log.trtVersion = exported[1];
+      if (!body.startsWith('&&&&') && !/^\s*\d+, /.test(body) && !/^(The selected|Sorted table|tactic_id|Autotuning op|Writing the best)/.test(body)) {
+        // ≤ 8.0 device lists continue on unprefixed lines only when a paste wrapped them; real logs keep one line.
+        return;
+      }
+    }
+    if (readDeviceList(line)) return;
 
     if (dumpProfile.read(body)) return;
     let m: RegExpExecArray | null;
@@ -137,6 +215,10 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
     }
     if ((m = RE.version.exec(body))) {
       log.trtVersion = m[1];
+      return;
+    }
+    if (!libraryVersion && (m = RE.libraryVersion.exec(body))) {
+      libraryVersion = m[1];
       return;
     }
     if (!log.precisionFlags && (m = RE.precision.exec(body))) {
@@ -162,10 +244,12 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
       return;
     }
     if ((m = RE.autotuningOp.exec(body))) {
+      if (line.tagged !== undefined && !foreignParent) foreignParent = { layer, combination, runner };
       startLayer(m[1].trim(), line.number, metadataNodes(m[2]));
       ensureCombination(line.number, '');
       return;
     }
+    if (/^Sorted table of all evaluated tactics/.test(body)) return;
     if ((m = RE.foreignMetadata.exec(body))) {
       const nodes = metadataNodes(m[2]);
       foreignMetadata.set(m[1], nodes);
@@ -223,7 +307,14 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
       return;
     }
     if ((m = RE.tableRow.exec(body))) {
+      const c = ensureCombination(line.number);
+      const first = c.candidates.length === 0 && c.droppedCandidates === 0;
       addCandidate(line.number, m[3], time(m[1]), m[2].trim());
+      // The table is sorted by cost: its first row is the tactic kept unless a "selected" line says otherwise.
+      if (first && !c.chosen) {
+        c.fastest = { tactic: m[3], timeMs: time(m[1]) };
+        c.chosen = { tactic: m[3], timeMs: time(m[1]), tacticName: m[2].trim() };
+      }
       return;
     }
     if ((m = RE.selected.exec(body))) {
@@ -236,7 +327,12 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
   };
 
   const lineCount = forEachLine(text, visit);
+  if (!log.trtVersion && libraryVersion) log.trtVersion = libraryVersion;
   closeLayerBlock();
+  if (engineLayers.length === 0 && deviceLayers.length > 0) {
+    engineLayers = assignProfiles(deviceLayers);
+    engineLayerSource = 'device-lists';
+  }
   const result: TrtexecLog = {
     ...log,
     lineCount,
@@ -249,6 +345,8 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
     droppedCandidates,
   };
   if (engineLayerSource) result.engineLayerSource = engineLayerSource;
+  const dialect = loggerDialect(text);
+  if (dialect) result.logger = dialect;
   if (dumpProfile.profile && dumpProfile.profile.layers.length > 0) result.profile = dumpProfile.profile;
   if (performance && Object.keys(performance).length > 0) result.performance = performance;
   selectEngineTactics(result);

@@ -57,6 +57,8 @@ export interface EngineLayer {
   metadataNodes: string[];
   /** Optimization profile index from a trailing " [profile N]" (0 when absent). */
   profileIndex: number;
+  /** Where the builder placed the layer, from its "Layers Running on DLA/GPU" lists (only logs that print them). */
+  device?: 'GPU' | 'DLA';
   /**
    * The precision the layer computes in, as TensorRT realized it: the weights type when there is one, else the
    * lowest-precision floating/int8 input (an INT8 conv that outputs FP32 counts as int8), else the first output.
@@ -155,6 +157,8 @@ export interface TimesSummary {
 }
 
 export interface TrtexecLog {
+  /** Set when the log is another program's TensorRT logger output (e.g. "TensorRT Python logger", "DeepStream nvinfer"). */
+  logger?: string;
   trtVersion?: string;
   command?: string;
   /** "PASSED" / "FAILED" from the `&&&&` trailer. */
@@ -167,9 +171,12 @@ export interface TrtexecLog {
   errorCount: number;
   builderPasses: number;
   tactics: LayerTactics[];
-  /** Engine layers from the last "Engine Layer Information:" (one-line) or "Layers:" (--dumpLayerInfo) block. */
+  /**
+   * Engine layers from the last "Engine Layer Information:" (one-line) or "Layers:" (--dumpLayerInfo) block; without
+   * either, the names from the builder's "Layers Running on DLA/GPU" lists ('device-lists': no tensors or tactics).
+   */
   engineLayers: EngineLayer[];
-  engineLayerSource?: 'oneline' | 'dump-layer-info';
+  engineLayerSource?: 'oneline' | 'dump-layer-info' | 'device-lists';
   profile?: LayerProfile;
   performance?: PerformanceSummary;
   /** Tactic-table lines whose candidates were counted but not stored (size bound). */
@@ -212,6 +219,8 @@ export interface PolygraphyLog {
   trtVersion?: string;
   comparisons: PolygraphyComparison[];
   diagnostics: LogDiagnostic[];
+  /** From `polygraphy inspect model x.engine --show layers [attrs]`. */
+  engineLayers?: EngineLayer[];
 }
 
 export type TrtArtifactData =

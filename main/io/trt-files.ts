@@ -34,11 +34,29 @@ export async function expandTrtPaths(inputs: readonly string[]): Promise<string[
   return files;
 }
 
+/**
+ * The text encoding of a file's bytes: UTF-8 unless a byte order mark says UTF-16 (Windows PowerShell 5's `>`
+ * writes trtexec output as UTF-16LE with a BOM), or the first KiB looks like BOM-less UTF-16LE text (every odd byte
+ * NUL, the even ones printable ASCII).
+ */
+export function textEncodingOf(bytes: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  const n = Math.min(bytes.length, 1024) & ~1;
+  if (n >= 8) {
+    let ascii = 0;
+    for (let i = 0; i < n; i += 2) if (bytes[i + 1] === 0 && (bytes[i] === 9 || bytes[i] === 10 || bytes[i] === 13 || (bytes[i] >= 32 && bytes[i] < 127))) ascii++;
+    if (ascii === n / 2) return 'utf-16le';
+  }
+  return 'utf-8';
+}
+
 async function readText(file: string): Promise<string> {
   const bytes = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new WorkbenchError('io', 'FILE_UNREADABLE', `${file}: cannot read it (${error.code})`, { file });
   });
-  return new TextDecoder('utf-8').decode(bytes);
+  // TextDecoder drops the byte order mark of the encoding it decodes.
+  return new TextDecoder(textEncodingOf(bytes)).decode(bytes);
 }
 
 

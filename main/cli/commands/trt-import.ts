@@ -134,11 +134,25 @@ function renderEngine(e: EngineReport): string[] {
   return lines;
 }
 
+/**
+ * Column headers of at most `max` characters that stay distinct: the middle is cut first, then the start (the file
+ * name at the end usually tells engines apart), else the columns are numbered and a legend names them.
+ */
+export function distinctColumnLabels(labels: readonly string[], max: number): { short: string[]; legend?: string[] } {
+  const distinct = (list: string[]) => new Set(list).size === list.length;
+  const middle = labels.map((l) => truncateMiddle(l, max));
+  if (distinct(middle)) return { short: middle };
+  const tail = labels.map((l) => (l.length <= max ? l : `…${l.slice(l.length - max + 1)}`));
+  if (distinct(tail)) return { short: tail };
+  return { short: labels.map((_, i) => `#${i + 1}`), legend: labels.map((l, i) => `#${i + 1} = ${l}`) };
+}
+
 function renderDiff(d: EngineDiff): string[] {
   const lines = [`Diff: ${d.labels.join(' vs ')} (reference: ${d.labels[0]})`];
   const sorted = [...d.rows];
   const shown = sorted.length > 40 ? [...sorted].sort((a, b) => (b.cells[0]?.averageMs ?? 0) - (a.cells[0]?.averageMs ?? 0)).slice(0, 40) : sorted;
-  const short = d.labels.map((l) => truncateMiddle(l, 28));
+  const { short, legend } = distinctColumnLabels(d.labels, 28);
+  if (legend) lines.push(...legend.map((l) => `  ${l}`));
   const table = renderTable(
     ['layer (reference)', ...short, 'aligned by'],
     shown.map((r) => [truncateMiddle(r.key, 48), ...r.cells.map((c) => (c ? `${c.precision} ${c.averageMs === undefined ? '' : ms(c.averageMs)}`.trim() : '—')), r.alignedBy]),

@@ -51,13 +51,15 @@ test('TRT 10.16 verbose build log (result-02.log): 3 builder passes, tactics and
   assert.equal(log.errorCount, 0);
   assert.deepEqual(log.diagnostics[1], { line: 315, severity: 'warning', message: 'ModelImporter.cpp:994: Make sure output z has Int64 binding.' });
   assert.equal(log.builderPasses, 3);
-  assert.equal(log.tactics.length, 23); // "Computing costs for" lines
+  // 23 "Computing costs for" lines + 11 " (foreignNode) Autotuning op" tables (Myelin ops inside ForeignNodes).
+  assert.equal(log.tactics.length, 34);
   const chosen = log.tactics.flatMap((t) => t.combinations.filter((c) => c.chosen));
-  assert.equal(chosen.filter((c) => !c.chosen!.cached).length, 41); // "Chose Runner Type" lines
+  // 41 "Chose Runner Type" lines + the first (fastest) row of each of the 11 sorted Myelin tables.
+  assert.equal(chosen.filter((c) => !c.chosen!.cached).length, 52);
   assert.equal(chosen.filter((c) => c.chosen!.cached).length, 25); // "got cached result" lines inside layer blocks (awk; 78 more are reformat timings)
   // 1070 "Tactic Name: … Time:" lines + 66 plain "Tactic: … Time:" lines inside layer blocks (awk); the other 225
-  // plain ones time reformats and are not layer candidates.
-  assert.equal(log.tactics.reduce((s, t) => s + t.combinations.reduce((c, x) => c + x.candidates.length, 0), 0), 1136);
+  // plain ones time reformats and are not layer candidates; plus 1787 rows of the Myelin ops' sorted tables.
+  assert.equal(log.tactics.reduce((s, t) => s + t.combinations.reduce((c, x) => c + x.candidates.length, 0), 0), 1136 + 1787);
   const first = log.tactics[0];
   assert.equal(first.name, 'node_conv2d + node_relu');
   assert.equal(first.combinations[0].formats, 'Float(784,784,28,1) -> Float(25088,784,28,1)');

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DataType, GraphBuilder, encode, seededRandom, valueInfo } from '../../../fixtures/onnx-builder';
+import { distinctColumnLabels } from '../../../main/cli/commands/trt-import';
 import { main } from '../../../main/cli/pwb';
 import type { TrtImportResult } from '../../../app/trt/types';
 import { sharedData } from '../../helpers/paths';
@@ -22,7 +23,7 @@ test('a TRT 10.16 build log and the TREx ResNet18 folder: kinds, versions, slowe
   const result = await run(['trt-import', path.join(TRT, 'nvidia-trt-cookbook-trtexec-trt10.16/result-02.log'), path.join(TRT, 'nvidia-trex-pytorch-resnet18-a100')]);
   assert.equal(result.code, 0, result.err);
   assert.match(result.out, /result-02\.log\n {2}trtexec log, TensorRT 10\.16\.1\n {2}layers: 6 \(fp16 4, fp32 2\)/);
-  assert.match(result.out, /tactics: 21 of 23 layer searches chose a tactic; 1136 candidates timed/);
+  assert.match(result.out, /tactics: 32 of 34 layer searches chose a tactic; 2923 candidates timed/);
   assert.match(result.out, /warnings: 10, errors: 0\n {4}line 2 warning: Weakly-typed networks have been deprecated/);
   assert.match(result.out, /fp32\/resnet\.onnx\.engine\.profile\.json\n {2}layer profile \(--exportProfile\)\n {2}layers: 32\n {2}total time: 2\.124 ms per inference/);
   assert.match(result.out, /Conv_0 \+ Relu_1 +0\.5222 ms +24\.6%/);
@@ -91,4 +92,36 @@ test('bad files: exit 2 with one message naming the file', async () => {
   const none = await run(['trt-import']);
   assert.equal(none.code, 2);
   assert.match(none.err, /expected one or more FILE or DIR paths/);
+});
+
+test('a log saved by Windows PowerShell (UTF-16LE with a byte order mark, CRLF) reads like the UTF-8 original', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pwb-trt-import-utf16-'));
+  const text = [
+    '&&&& RUNNING TensorRT.trtexec [TensorRT v100200] # D:\\TensorRT-10.2.0.19\\bin\\trtexec.exe --loadEngine=m.engine --dumpProfile',
+    '[07/30/2024-15:30:36] [I] === Profile (20 iterations ) ===',
+    '[07/30/2024-15:30:36] [I]    Time(ms)     Avg.(ms)   Median(ms)   Time(%)   Layer',
+    '[07/30/2024-15:30:36] [I]       20.00       1.0000       1.0000      80.0   conv',
+    '[07/30/2024-15:30:36] [I]        5.00       0.2500       0.2500      20.0   pool',
+    '[07/30/2024-15:30:36] [I]       25.00       1.2500       1.2500     100.0   Total',
+    '&&&& PASSED TensorRT.trtexec [TensorRT v100200] # D:\\TensorRT-10.2.0.19\\bin\\trtexec.exe --loadEngine=m.engine --dumpProfile',
+    '',
+  ].join('\r\n');
+  writeFileSync(path.join(dir, 'utf16.log'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+  writeFileSync(path.join(dir, 'utf16-nobom.log'), Buffer.from(text, 'utf16le'));
+  for (const name of ['utf16.log', 'utf16-nobom.log']) {
+    const result = await run(['trt-import', path.join(dir, name)]);
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, /trtexec log, TensorRT 10\.2\.0\n {2}total time: 1\.25 ms per inference/);
+    assert.match(result.out, /conv +1 ms +80\.0%/);
+  }
+});
+
+test('diff columns stay distinguishable when labels are cut', () => {
+  assert.deepEqual(distinctColumnLabels(['fp32/resnet.onnx.engine', 'fp16/resnet.onnx.engine'], 28), { short: ['fp32/resnet.onnx.engine', 'fp16/resnet.onnx.engine'] });
+  const long = ['tensorflow/resnet/RTX-3090/fp32/resnet.onnx.engine', 'tensorflow/resnet/RTX-3090/fp16/resnet.onnx.engine'];
+  // The middle cut gives 'tensorflow/res…t.onnx.engine' twice: the start is cut instead.
+  assert.deepEqual(distinctColumnLabels(long, 28).short, ['…090/fp32/resnet.onnx.engine', '…090/fp16/resnet.onnx.engine']);
+  const same = distinctColumnLabels(['abcdefgh-one-zz/b.engine', 'abcdefgh-two-zz/b.engine'], 12);
+  assert.deepEqual(same.short, ['#1', '#2']);
+  assert.deepEqual(same.legend, ['#1 = abcdefgh-one-zz/b.engine', '#2 = abcdefgh-two-zz/b.engine']);
 });

@@ -1,0 +1,246 @@
+/**
+ * Formats met in third-party TensorRT artifacts the parsers were not first written against (TensorRT 7–10 logs from
+ * Jetson/DLA builds, DeepStream and Python loggers, Polygraphy's engine inspection, other TREx exports). Each test is
+ * a small hand-made snippet with the structure of the real output.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { detectTrtArtifact } from '../../../app/trt/detect';
+import { engineStem, importTrtArtifacts } from '../../../app/trt/import';
+import { isSyntheticName, parseLayerName } from '../../../app/trt/layer-name';
+import { mapEngine } from '../../../app/trt/mapping';
+import { parsePolygraphyLog } from '../../../app/trt/polygraphy-log';
+import { parseTrtArtifact } from '../../../app/trt/parse-artifact';
+import { summarizeArtifact } from '../../../app/trt/artifact-summary';
+import { parseTrtexecLog } from '../../../app/trt/trtexec-log';
+import type { OnnxSide } from '../../../app/trt/types';
+
+const lines = (...l: string[]) => l.join('\n') + '\n';
+
+test('--dumpProfile of TensorRT 7.x–8.4: name first, right-aligned, no median; a paste without its heading still reads', () => {
+  const log = parseTrtexecLog('dla.log', lines(
+    '[07/06/2023-17:19:08] [I]                               Layer   Time (ms)   Avg. Time (ms)   Time %',
+    '[07/06/2023-17:19:08] [I]                       images to nvm       33.99           0.0852      1.1',
+    '[07/06/2023-17:19:08] [I]  {ForeignNode[Conv_0...Concat_198]}        3.38           0.0085      0.1',
+    '[07/06/2023-17:19:08] [I]                     head_3 from nvm     3069.55           7.6931     98.4',
+    '[07/06/2023-17:19:08] [I]                               Total     3106.92           7.7868    100.0',
+    '[07/06/2023-17:19:08] [I] ',
+  ));
+  assert.deepEqual(log.profile?.layers.map((l) => [l.name, l.totalMs, l.averageMs, l.medianMs, l.percentage]), [
+    ['images to nvm', 33.99, 0.0852, undefined, 1.1],
+    ['{ForeignNode[Conv_0...Concat_198]}', 3.38, 0.0085, undefined, 0.1],
+    ['head_3 from nvm', 3069.55, 7.6931, undefined, 98.4],
+  ]);
+  assert.equal(log.profile?.iterations, undefined);
+  assert.ok(Math.abs(log.profile!.totalAverageMs - 7.7868) < 1e-9);
+});
+
+test('--dumpProfile of TensorRT 8.5: name first with a Median column; 8.6+ numbers first', () => {
+  const old = parseTrtexecLog('85.log', lines(
+    '[10/21/2025-15:16:16] [I] === Profile (309 iterations ) ===',
+    '[10/21/2025-15:16:16] [I]                                Layer   Time (ms)   Avg. Time (ms)   Median Time (ms)   Time %',
+    '[10/21/2025-15:16:16] [I]                 [HostToDeviceCopy 0]       16.77           0.0543             0.0285      0.5',
+    '[10/21/2025-15:16:16] [I]  conv1 + PWN(re_lu_clip)       28.84           0.0933             0.0895      0.9',
+    '[10/21/2025-15:16:16] [I]                                Total     3068.65           9.9309             9.1586    100.0',
+  ));
+  assert.equal(old.profile?.iterations, 309);
+  assert.deepEqual(old.profile?.layers.map((l) => [l.name, l.averageMs, l.medianMs]), [['[HostToDeviceCopy 0]', 0.0543, 0.0285], ['conv1 + PWN(re_lu_clip)', 0.0933, 0.0895]]);
+  const current = parseTrtexecLog('10.log', lines(
+    '[05/08/2024-14:05:14] [I] === Profile (2094 iterations ) ===',
+    '[05/08/2024-14:05:14] [I]    Time(ms)     Avg.(ms)   Median(ms)   Time(%)   Layer',
+    '[05/08/2024-14:05:14] [I]       47.82       0.0228       0.0225       1.6   a + b',
+    '[05/08/2024-14:05:14] [I]       14.02       0.0067       0.0069       0.5   pool 1',
+  ));
+  assert.equal(current.profile?.iterations, 2094);
+  assert.deepEqual(current.profile?.layers.map((l) => [l.name, l.totalMs, l.medianMs]), [['a + b', 47.82, 0.0225], ['pool 1', 14.02, 0.0069]]);
+});
+
+test('other TensorRT loggers are read as logs: Python, TensorRT 7, DeepStream, jetson-inference, no timestamps, pasted trtexec lines', () => {
+  const cases: [string, string, string | undefined][] = [
+    ['py.log', '[TensorRT-Cookbook] Version: 1.0.0\n[07/07/2026-06:12:03] [TRT] [I] [MemUsageChange] Init CUDA\n', 'TensorRT Python logger'],
+    ['t7.log', '[TensorRT] VERBOSE: After concat removal: 29 layers\n', 'TensorRT ≤ 7 Python logger'],
+    ['ds.log', 'WARNING: [TRT]: DLA supports only 8 subgraphs per DLA core. Switching to GPU for layer conv_6\n', 'DeepStream nvinfer'],
+    ['ji.log', '[TRT]    TensorRT version 8.5.1\n[TRT]    loading NVIDIA plugins...\n', 'jetson-inference'],
+    ['w.log', "[W] [TRT] Layer 'x' (CONSTANT): Unsupported on DLA. Switching this layer's device type to GPU.\n", 'TensorRT logger without timestamps'],
+    ['paste.log', '[05/08/2024-14:05:14] [I] === Profile (2094 iterations ) ===\n', undefined],
+  ];
+  for (const [name, text, logger] of cases) {
+    assert.equal(detectTrtArtifact(name, text).kind, 'trtexec-log', name);
+    const artifact = parseTrtArtifact(name, text);
+    assert.equal(artifact.kind === 'trtexec-log' ? artifact.log.logger : 'not a log', logger, name);
+  }
+  const ds = parseTrtexecLog('ds.log', cases[2][1]);
+  assert.deepEqual(ds.diagnostics.map((d) => d.severity), ['warning']);
+  assert.equal(parseTrtexecLog('ji.log', cases[3][1]).trtVersion, '8.5.1');
+  // A Python script's inspector printout without any build stays an inspector log.
+  const inspector = '[07/07/2026-06:09:15] [TRT] [W] Make sure output z has Int64 binding.\nLayers:\nName: conv, LayerType: CaskConvolution, Inputs: [], Outputs: [], TacticValue: 0x1\n';
+  assert.equal(detectTrtArtifact('i.log', inspector).kind, 'inspector-log');
+  // A log preceded by a screenful of the script's own output is still found.
+  assert.equal(detectTrtArtifact('long.log', `${'Exporting model...\n'.repeat(400)}[09/23/2025-01:35:15] [TRT] [I] [MemUsageChange] Init CUDA\n`).kind, 'trtexec-log');
+});
+
+test('Python-logger logs: version from the builder library soname, export banner', () => {
+  assert.equal(parseTrtexecLog('a.log', '[07/07/2026-06:12:03] [TRT] [V] Loaded shared library libnvinfer_builder_resource_sm90.so.10.16.2\n').trtVersion, '10.16.2');
+  assert.equal(parseTrtexecLog('b.log', 'TensorRT: starting export with TensorRT 8.2.0.6...\n[09/23/2025-01:35:15] [TRT] [I] x\n').trtVersion, '8.2.0.6');
+  assert.equal(parseTrtexecLog('c.log', '&&&& RUNNING TensorRT.trtexec [TensorRT v8502] # trtexec\n[10/21/2025-15:16:09] [V] [TRT] Trying to load shared library libnvinfer_builder_resource.so.9.9.9\n').trtVersion, '8.5.2');
+});
+
+test('Engine Layer Information whose every line carries the logger prefix (TensorRT 7 Python logger, DeepStream)', () => {
+  const log = parseTrtexecLog('t7.log', lines(
+    '[TensorRT] VERBOSE: Engine Layer Information:',
+    '[TensorRT] VERBOSE: Layer(FusedConvActDirect): (Unnamed Layer* 0) [Convolution] + (Unnamed Layer* 1) [Activation], Tactic: 141, data[Float(1,32,32)] -> (Unnamed Layer* 1) [Activation]_output[Float(6,28,28)]',
+    '[TensorRT] VERBOSE: Layer(PoolingTiled): (Unnamed Layer* 2) [Pooling], Tactic: 7405838, (Unnamed Layer* 1) [Activation]_output[Float(6,28,28)] -> (Unnamed Layer* 2) [Pooling]_output[Float(6,14,14)]',
+    '[TensorRT] INFO: Detected 1 inputs and 1 output network tensors.',
+  ));
+  assert.equal(log.engineLayerSource, 'oneline');
+  assert.deepEqual(log.engineLayers.map((l) => [l.layerType, l.tacticValue, l.outputs[0].dims]), [['FusedConvActDirect', '141', [6, 28, 28]], ['PoolingTiled', '7405838', [6, 14, 14]]]);
+});
+
+test('builder device lists stand in for the layer list: 8.2+ tagged lines (with and without type), ≤ 8.0 comma lists', () => {
+  const tagged = parseTrtexecLog('dla.log', lines(
+    '[02/19/2022-05:35:26] [I] [TRT] ---------- Layers Running on DLA ---------- ',
+    '[02/19/2022-05:35:26] [I] [TRT] [DlaLayer] {ForeignNode[conv1_1...pool5]}',
+    '[02/19/2022-05:35:26] [I] [TRT] ---------- Layers Running on GPU ----------',
+    '[02/19/2022-05:35:26] [I] [TRT] [GpuLayer] SHUFFLE: shuffle_between_pool5_and_fc6 ',
+    '[02/19/2022-05:35:26] [I] [TRT] [GpuLayer] Conv_49 || Conv_66',
+    '[02/19/2022-05:35:26] [I] [TRT] [MemUsageChange] Init cuBLAS/cuBLASLt: CPU +0, GPU +0',
+  ));
+  assert.equal(tagged.engineLayerSource, 'device-lists');
+  assert.deepEqual(tagged.engineLayers.map((l) => [l.name, l.device, l.layerType]), [
+    ['{ForeignNode[conv1_1...pool5]}', 'DLA', undefined],
+    ['shuffle_between_pool5_and_fc6', 'GPU', 'SHUFFLE'],
+    ['Conv_49 || Conv_66', 'GPU', undefined],
+  ]);
+  const summary = summarizeArtifact({ kind: 'trtexec-log', file: 'dla.log', log: tagged });
+  assert.equal(summary.layerCount, 3);
+  assert.ok(summary.notes.includes('1 layer on DLA, 2 on GPU'), summary.notes.join('; '));
+  const old = parseTrtexecLog('ds.log', lines(
+    'INFO: [TRT]: --------------- Layers running on DLA: ',
+    'INFO: [TRT]: {conv_1,batch_norm_1}, {conv_2}, ',
+    'INFO: [TRT]: --------------- Layers running on GPU: ',
+    'INFO: [TRT]: conv1 + activation_1/Relu, block_1a_conv_2, conv2d_cov/Sigmoid, ',
+    'INFO: [TRT]: Detected 1 inputs and 2 output network tensors.',
+  ));
+  assert.deepEqual(old.engineLayers.map((l) => [l.name, l.device]), [
+    ['{conv_1,batch_norm_1}', 'DLA'], ['{conv_2}', 'DLA'], ['conv1 + activation_1/Relu', 'GPU'], ['block_1a_conv_2', 'GPU'], ['conv2d_cov/Sigmoid', 'GPU'],
+  ]);
+  // A real layer list wins over the device lists.
+  const both = parseTrtexecLog('b.log', lines(
+    '[V] [TRT] ---------- Layers Running on GPU ----------',
+    '[V] [TRT] [GpuLayer] CONVOLUTION: a',
+    '[V] [TRT] Engine Layer Information:',
+    'Layer(CaskConvolution): a, Tactic: 0x1, x (Half[1,3]) -> y (Half[1,4])',
+  ));
+  assert.equal(both.engineLayerSource, 'oneline');
+});
+
+test('Myelin sub-log " (foreignNode) Autotuning op …": sorted tables without a selected line, then the ForeignNode resumes', () => {
+  const log = parseTrtexecLog('m.log', lines(
+    '[V] [TRT] =============== Computing costs for {ForeignNode[gemm1.weight...cast]}',
+    '[V] [TRT] *************** Autotuning format combination: Float(3136,49,7,1) -> Float(10,1) ***************',
+    '[V] [TRT] --------------- Timing Runner: {ForeignNode[gemm1.weight...cast]} (Myelin[0x80000023])',
+    '[V] [TRT]  (foreignNode) Autotuning op node_linear: [ONNX Layer: node_linear][ONNX Layer: node_relu_2]',
+    '[V] [TRT]  (foreignNode) Sorted table of all evaluated tactics:',
+    '[V] [TRT]  (foreignNode) tactic_id, cost(in ms), cost/fastest_cost, prediction_correlation, kernel_name, tactic_hash, tunable_parameter',
+    '[V] [TRT]  (foreignNode)    2, 0.0127232, 1.00000, 0.87676, sm80_gemm_a, 0x2c80ce2f5c4a6,',
+    '[V] [TRT]  (foreignNode)    5, 0.0132512, 1.04150, 0.86265, sm80_gemm_b, 0x31806e557c683,',
+    '[V] [TRT] Tactic: 0x0000000000000000 Time: 0.0304878',
+    '[V] [TRT] >>>>>>>>>>>>>>> Chose Runner Type: Myelin Tactic: 0x0000000000000000',
+  ));
+  assert.deepEqual(log.tactics.map((t) => t.name), ['{ForeignNode[gemm1.weight...cast]}', 'node_linear']);
+  const [foreign, op] = log.tactics;
+  assert.deepEqual(op.metadataNodes, ['node_linear', 'node_relu_2']);
+  assert.deepEqual(op.combinations[0].candidates.map((c) => c.tactic), ['0x2c80ce2f5c4a6', '0x31806e557c683']);
+  assert.deepEqual(op.selected, { formats: '', tactic: '0x2c80ce2f5c4a6', timeMs: 0.0127232, tacticName: 'sm80_gemm_a' });
+  assert.deepEqual(foreign.combinations[0].candidates.map((c) => [c.tactic, c.timeMs, c.runner]), [['0x0000000000000000', 0.0304878, 'Myelin[0x80000023]']]);
+  assert.equal(foreign.selected?.runner, 'Myelin');
+});
+
+test("polygraphy inspect model --show layers attrs: the engine's layers, tensors, tactics, profiles", () => {
+  const log = parsePolygraphyLog('inspect.log', lines(
+    '[V] Loaded Module: tensorrt | Version: 10.16.2.5 | Path: [x]',
+    '[I] ==== TensorRT Engine ====',
+    '    Name: Unnamed Network 0 | Explicit Batch Engine',
+    '',
+    '    ---- 3 Layer(s) ----',
+    '    Layer 0    | node_conv2d + node_relu [Op: CaskConvolution]',
+    '        {x [dtype=float32, shape=(-1, 1, 28, 28), Format: Float]}',
+    '         -> {relu [dtype=float16, shape=(-1, 32, 28, 28), Format: Half]}',
+    '        ---- Attributes ----',
+    '        Origin = Unknown',
+    '        Tactic = 0x5b8bf1b8028629d9',
+    '',
+    '    Layer 1    | __myl_MaxrSubExp_myl4_3 [Op: kgen]',
+    '        {y [dtype=float32, shape=(-1, 10), Format: Float],',
+    '         y [dtype=float32, shape=(-1, 10), Format: Float]}',
+    '         -> {k [dtype=int32, shape=(-1, 1), Format: Int32]}',
+    '        ---- Attributes ----',
+    '        Origin = Unknown',
+    '        Tactic = __myl_MaxrSubExp_0xf73a9f',
+    '',
+    '    Layer 2    | node_of_Y [profile 1] [Op: MyelinReformat]',
+    '        {X [profile 1] [shape=(1, 2, -1, -1)]}',
+    '         -> {Y [profile 1] [shape=(1, 2, -1, -1)]}',
+    '[I] Done',
+  ));
+  const layers = log.engineLayers!;
+  assert.equal(log.trtVersion, '10.16.2.5');
+  assert.deepEqual(layers.map((l) => [l.name, l.layerType, l.tacticValue, l.tacticName, l.profileIndex]), [
+    ['node_conv2d + node_relu', 'CaskConvolution', '0x5b8bf1b8028629d9', undefined, 0],
+    ['__myl_MaxrSubExp_myl4_3', 'kgen', undefined, '__myl_MaxrSubExp_0xf73a9f', 0],
+    ['node_of_Y [profile 1]', 'MyelinReformat', undefined, undefined, 1],
+  ]);
+  assert.deepEqual(layers[0].inputs.map((t) => [t.name, t.dataType, t.dims]), [['x', 'fp32', [-1, 1, 28, 28]]]);
+  assert.deepEqual(layers[0].outputs.map((t) => [t.name, t.dataType]), [['relu', 'fp16']]);
+  assert.equal(layers[0].precision, 'fp32'); // the least precise input, as for every other source
+  assert.equal(layers[1].inputs.length, 2);
+  assert.deepEqual(layers[2].inputs.map((t) => [t.name, t.dims, t.dataType]), [['X [profile 1]', [1, 2, -1, -1], 'unknown']]);
+  const result = importTrtArtifacts([{ name: 'inspect.log', text: lines('[I] ==== TensorRT Engine ====', '    ---- 1 Layer(s) ----', '    Layer 0    | conv [Op: CaskConvolution]', '        {x [dtype=int8, shape=(1, 3), Format: Int8]}', '         -> {y [dtype=int8, shape=(1, 4), Format: Int8]}') }]);
+  assert.equal(result.engines.length, 1);
+  assert.equal(result.engines[0].files.inspector, 'inspect.log');
+  assert.deepEqual(result.summaries[0].precisionMix, { int8: 1 });
+  // No "RUNNING | Command" line: no claim that all commands passed.
+  assert.ok(!result.summaries[0].notes.some((n) => /polygraphy command/.test(n)), result.summaries[0].notes.join('; '));
+});
+
+test('engines are diffed only when they cover each other: ResNet18-like vs ResNet50-like stay apart', () => {
+  const conv = (name: string, dims: number[], type = 'Float') => ({ Name: name, LayerType: 'CaskConvolution', Inputs: [{ Name: `${name}_in`, Dimensions: dims, 'Format/Datatype': type }], Outputs: [{ Name: `${name}_out`, Dimensions: dims, 'Format/Datatype': type }] });
+  const shapes = [[1, 64, 56, 56], [1, 128, 28, 28], [1, 256, 14, 14]];
+  const small = { Layers: shapes.map((d, i) => conv(`s${i}`, d)) };
+  const smallFp16 = { Layers: shapes.map((d, i) => conv(`h${i}`, d, 'Half')) };
+  const large = { Layers: shapes.flatMap((d, i) => [0, 1, 2].map((k) => conv(`l${i}_${k}`, d))).concat(shapes.map((d, i) => conv(`m${i}`, [d[0], d[1] * 4, d[2], d[3]]))) };
+  const result = importTrtArtifacts([
+    { name: 'a/r18.graph.json', text: JSON.stringify(small) },
+    { name: 'b/r50.graph.json', text: JSON.stringify(large) },
+    { name: 'c/r18fp16.graph.json', text: JSON.stringify(smallFp16) },
+  ]);
+  assert.equal(result.diffs.length, 1);
+  assert.deepEqual(result.diffs[0].engines, ['a/r18', 'c/r18fp16']);
+});
+
+test('engine stems: files named only by the export ending belong to their folder; x_layer.json pairs with x_profile.json', () => {
+  assert.equal(engineStem('runs/a/profile.json'), 'runs/a');
+  assert.equal(engineStem('runs/a/layer_info.json'), 'runs/a');
+  assert.equal(engineStem('profile.json'), '.');
+  assert.equal(engineStem('q/yolov7_qat_layer.json'), 'q/yolov7_qat');
+  assert.equal(engineStem('q/yolov7_qat_profile.json'), 'q/yolov7_qat');
+  assert.equal(engineStem('q/players.json'), 'q/players');
+  const result = importTrtArtifacts([
+    { name: 'nb/layer_info.json', text: '{"Layers": ["a", "b"], "Bindings": ["x"]}' },
+    { name: 'nb/profile.json', text: '[{ "count" : 2 }, { "name" : "a", "timeMs" : 2, "averageMs" : 1, "medianMs" : 1, "percentage" : 50 }, { "name" : "b", "timeMs" : 2, "averageMs" : 1, "medianMs" : 1, "percentage" : 50 }]' },
+  ]);
+  assert.equal(result.engines.length, 1);
+  assert.equal(result.engines[0].label, 'nb');
+  assert.deepEqual(result.engines[0].layers.map((l) => l.averageMs), [1, 1]);
+});
+
+test('layer names: horizontal fusion " || ", concat copies "t copy", synthetic helpers are never ONNX nodes', () => {
+  assert.deepEqual(parseLayerName('Conv_49 || Conv_66'), { kind: 'parts', dlaRegion: false, parts: [{ name: 'Conv_49', pwn: false }, { name: 'Conv_66', pwn: false }] });
+  for (const name of ['[trainStation1]', '[HostToDeviceCopy 0]', 'images to nvm', 'head_3 from nvm', 'images copy finish', '{a,b} output to be reformatted 0 finish']) assert.ok(isSyntheticName(name), name);
+  assert.ok(!isSyntheticName('input.12 copy'));
+  const onnx: OnnxSide = { nodes: [{ name: 'Concat_18', outputs: ['input.12'] }, { name: 'Conv_49', outputs: ['a'] }, { name: 'Conv_66', outputs: ['b'] }] };
+  const layer = (name: string) => ({ index: 0, name, inputs: [], outputs: [], metadataNodes: [], profileIndex: 0, precision: 'unknown' as const });
+  const { mapping } = mapEngine([layer('input.12 copy'), layer('Conv_49 || Conv_66'), layer('[trainStation1]')], onnx);
+  assert.deepEqual(mapping.map((m) => [m.method, m.onnxNodes]), [['exact-name', ['Concat_18']], ['fused-part', ['Conv_49', 'Conv_66']], ['unmatched', []]]);
+  assert.deepEqual(mapEngine([layer('[trainStation1]')]).mapping[0].method, 'unmatched');
+});
