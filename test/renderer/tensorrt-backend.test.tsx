@@ -126,6 +126,15 @@ describe('setup form → OpenSessionRequest backend', () => {
     assert.deepEqual(problems, []);
     assert.equal(request!.backend, 'tensorrt');
   });
+  test('FP32 TensorRT reference: only with the TensorRT backend, and only when chosen', () => {
+    assert.equal(requestFromForm(form({ backend: 'tensorrt', fp32Reference: 'tensorrt' }), AVAILABLE).request!.fp32Reference, 'tensorrt');
+    assert.ok(!('fp32Reference' in requestFromForm(form({ backend: 'tensorrt' }), AVAILABLE).request!));
+    assert.ok(!('fp32Reference' in requestFromForm(form({ backend: 'onnxruntime', fp32Reference: 'tensorrt' }), AVAILABLE).request!), 'ignored for ONNX Runtime');
+    const withTrt = text(renderToString(<BackendChoice value="tensorrt" tensorRt={AVAILABLE} onChange={noop} fp32Reference="onnxruntime" onFp32ReferenceChange={noop} />));
+    assert.match(withTrt, /Compare with an FP32 TensorRT engine/);
+    const withOrt = text(renderToString(<BackendChoice value="onnxruntime" tensorRt={AVAILABLE} onChange={noop} fp32Reference="onnxruntime" onFp32ReferenceChange={noop} />));
+    assert.doesNotMatch(withOrt, /Compare with an FP32 TensorRT engine/);
+  });
   test('TensorRT where it is unavailable: a problem, no request', () => {
     const { request, problems } = requestFromForm(form({ backend: 'tensorrt' }), UNAVAILABLE);
     assert.equal(request, null);

@@ -104,7 +104,7 @@ export function StartScreen({ shell, initial }: { shell: ShellApi | null; initia
               </label>
             </div>
           </fieldset>
-          <BackendChoice value={form.backend} tensorRt={tensorRt} onChange={(backend) => patch({ backend })} />
+          <BackendChoice value={form.backend} tensorRt={tensorRt} onChange={(backend) => patch({ backend })} fp32Reference={form.fp32Reference} onFp32ReferenceChange={(fp32Reference) => patch({ fp32Reference })} />
           <DataSourceFields legend="Calibration data" value={form.calibration} onChange={(calibration) => patch({ calibration })} onBrowse={browseData('calibration')} />
           <label className="check">
             <input type="checkbox" checked={form.evalSameAsCalibration} onChange={(e) => patch({ evalSameAsCalibration: e.target.checked })} /> Evaluate on the calibration data

@@ -40,6 +40,8 @@ export interface SetupForm {
   precision: Precision;
   /** Where the reduced-precision model runs (TensorRT only where tensorRtStatus says it is available). */
   backend: InferenceBackend;
+  /** With the TensorRT backend: compare with an FP32 TensorRT engine instead of ONNX Runtime FP32. */
+  fp32Reference: InferenceBackend;
   calibrator: CalibratorName;
   calibration: DataForm;
   evalSameAsCalibration: boolean;
@@ -52,7 +54,7 @@ export const DEFAULT_PREPROCESS: PreprocessForm = {
   auto: true, resizeMode: 'none', width: '224', height: '224', shorterSide: '256', crop: '', mean: '', std: '', scale: 'unit', channelOrder: 'RGB', layout: 'NCHW',
 };
 export const DEFAULT_SETUP: SetupForm = {
-  modelPath: '', precision: 'int8', backend: 'onnxruntime', calibrator: 'entropy', calibration: { ...DEFAULT_DATA, limit: '64' }, evalSameAsCalibration: true, evaluation: { ...DEFAULT_DATA, limit: '32' }, preprocess: DEFAULT_PREPROCESS,
+  modelPath: '', precision: 'int8', backend: 'onnxruntime', fp32Reference: 'onnxruntime', calibrator: 'entropy', calibration: { ...DEFAULT_DATA, limit: '64' }, evalSameAsCalibration: true, evaluation: { ...DEFAULT_DATA, limit: '32' }, preprocess: DEFAULT_PREPROCESS,
 };
 
 function positiveInt(text: string, what: string, problems: string[]): number | undefined {
@@ -136,7 +138,8 @@ export function requestFromForm(form: SetupForm, tensorRt: TensorRtStatus | null
   const calibration = dataSpecFromForm(form.calibration, form.preprocess, 'Calibration data', problems);
   const evaluation = form.evalSameAsCalibration ? undefined : dataSpecFromForm(form.evaluation, form.preprocess, 'Evaluation data', problems);
   if (problems.length) return { request: null, problems };
-  const request: OpenSessionRequest = { modelPath: form.modelPath.trim(), precision: form.precision, ...backendField(form.backend), calibrator: form.calibrator, calibration };
+  const fp32Reference = form.backend === 'tensorrt' && form.fp32Reference === 'tensorrt' ? { fp32Reference: 'tensorrt' as const } : {};
+  const request: OpenSessionRequest = { modelPath: form.modelPath.trim(), precision: form.precision, ...backendField(form.backend), ...fp32Reference, calibrator: form.calibrator, calibration };
   if (evaluation) request.evaluation = evaluation;
   return { request, problems };
 }
