@@ -59,7 +59,9 @@ export function summarizeArtifact(artifact: TrtArtifact): ArtifactSummary {
             ? 'engine layers from the build log\'s "Engine Layer Information"'
             : log.engineLayerSource === 'device-lists'
               ? 'engine layers from the builder\'s "Layers Running on DLA/GPU" lists (names only: no precisions or tactics)'
-              : 'engine layers from --dumpLayerInfo',
+              : log.engineLayers.every((l) => l.layerType === undefined)
+                ? 'engine layers from --dumpLayerInfo (names only: built without --profilingVerbosity=detailed)'
+                : 'engine layers from --dumpLayerInfo',
         );
       }
       if (log.profile) profilePart(log.profile, summary);

@@ -32,6 +32,9 @@ export function detectTrtArtifact(name: string, input: string): DetectedArtifact
     if (/"performance_summary"|"build_options"|"model_options"/.test(head) || /^\[\s*\{\s*"Name"\s*:[^]*"ComputeCapability"/.test(start)) {
       return { kind: 'trex-metadata-json', reason: 'TREx metadata (build options, performance summary or device)' };
     }
+    if (/^\[\s*\{\s*"Name"\s*:/.test(start) && /"(?:LayerType|Inputs|Outputs)"\s*:/.test(head)) {
+      return { kind: 'layer-info-json', reason: 'JSON list of layer objects (the "Layers" array without its wrapper)' };
+    }
     if (/\.profile(\.json)?$|profile\.json$/.test(lower)) return { kind: 'profile-json', reason: 'JSON named like a profile' };
     if (/\.(graph|layer-?info)\.json$|layer-?info/.test(lower)) return { kind: 'layer-info-json', reason: 'JSON named like a layer-info export' };
     if (/times?\.json$|timing\.json$/.test(lower)) return { kind: 'times-json', reason: 'JSON named like an --exportTimes file' };

@@ -30,6 +30,9 @@ const SUFFIX = /(?:[._-]|(?<=^|\/))(?:graph|profile|timing|times|layers?(?:[-_]?
 export function engineStem(file: string): string {
   const normalized = file.replace(/\\/g, '/');
   const stripped = normalized.replace(SUFFIX, '');
+  // `layers_<backend>.json` pairs with `profile_<backend>.json` (the ending is a prefix here).
+  const prefixed = stripped === normalized || !/(?:^|\/)$/.test(stripped) ? /^(.*\/)?(?:layers?|profiles?)[_-](.+)\.(?:json|log|txt)$/i.exec(normalized) : null;
+  if (prefixed) return `${prefixed[1] ?? ''}${prefixed[2].replace(SUFFIX, '') || prefixed[2]}`;
   if (stripped === normalized) return normalized.replace(/\.[^./]*$/, '');
   return stripped === '' ? '.' : stripped.endsWith('/') ? stripped.slice(0, -1) || '/' : stripped;
 }

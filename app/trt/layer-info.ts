@@ -2,7 +2,8 @@
  * `trtexec --exportLayerInfo` / IEngineInspector::getEngineInformation(kJSON) (TREx `*.graph.json`):
  *   {"Layers": [ {Name, LayerType, Inputs:[{Name, Location, Dimensions, Format/Datatype}], Outputs, TacticName,
  *                 TacticValue, Metadata, …} ], "Bindings": [...]}
- * With kLAYER_NAMES_ONLY (the default verbosity) Layers is a list of names. TensorRT 11 may print the tensor type
+ * With kLAYER_NAMES_ONLY (the default verbosity) Layers is a list of names. A bare JSON array of layers (the
+ * "Layers" value alone) is read the same way. TensorRT 11 may print the tensor type
  * as separate "Format" and "Datatype"/"DataType" fields; both spellings are read. The TensorRT cookbook writes the
  * export to a `.log` that may carry other text around the JSON: the JSON object is cut out of it.
  */
@@ -54,13 +55,17 @@ export function parseLayerInfoJson(file: string, text: string): LayerInfo {
     embeddedAtLine = found.startLine;
   }
   const reader = new JsonReader(file);
-  const root = reader.object(parseJsonBounded(file, json, lineOffset), '$');
+  const parsed = parseJsonBounded(file, json, lineOffset);
+  // Tools that keep only the inspector's "Layers" array (e.g. layers_<backend>.json next to profile_<backend>.json)
+  // write the list itself.
+  const root = Array.isArray(parsed) ? { Layers: parsed } : reader.object(parsed, '$');
+  const at = Array.isArray(parsed) ? '$' : '$.Layers';
   if (!('Layers' in root)) reader.fail('$.Layers', 'the layer list ("Layers")', undefined);
-  const list = reader.array(root.Layers, '$.Layers');
+  const list = reader.array(root.Layers, at);
   const bindings = root.Bindings === undefined ? [] : reader.array(root.Bindings, '$.Bindings').map((b, i) => reader.string(b, `$.Bindings[${i}]`));
   const namesOnly = list.length > 0 && list.every((l) => typeof l === 'string');
   const layers = list.map((value, index) => {
-    const path = `$.Layers[${index}]`;
+    const path = `${at}[${index}]`;
     if (typeof value === 'string') return makeEngineLayer(index, { name: value });
     const l = reader.object(value, path);
     const weights = l.Weights === undefined || l.Weights === null ? undefined : reader.object(l.Weights, `${path}.Weights`);

@@ -185,6 +185,12 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
         if (parsed) layerBlock.layers.push(parsed);
         return;
       }
+      // Built without detailed profiling verbosity, the inspector lists bare layer names until an empty line.
+      if (layerBlock.source === 'dump-layer-info' && line.severity === undefined && body.trim() !== '' && body !== 'Bindings:' && layerBlock.layers.every((l) => l.layerType === undefined)) {
+        if (layerBlock.layers.length >= TRT_LIMITS.maxItems) throw trtError('TRT_TOO_MANY_ITEMS', file, `line ${line.number}: more than ${TRT_LIMITS.maxItems} engine layers`);
+        layerBlock.layers.push(makeEngineLayer(layerBlock.layers.length, { name: body }));
+        return;
+      }
       closeLayerBlock();
     }
     if (body === 'Engine Layer Information:') {

@@ -244,3 +244,37 @@ test('layer names: horizontal fusion " || ", concat copies "t copy", synthetic h
   assert.deepEqual(mapping.map((m) => [m.method, m.onnxNodes]), [['exact-name', ['Concat_18']], ['fused-part', ['Conv_49', 'Conv_66']], ['unmatched', []]]);
   assert.deepEqual(mapEngine([layer('[trainStation1]')]).mapping[0].method, 'unmatched');
 });
+
+test('--dumpLayerInfo of an engine built without detailed verbosity: bare names under "Layers:"', () => {
+  const log = parseTrtexecLog('n.log', lines(
+    '[07/07/2026-02:11:38] [I] Layer Information:',
+    '[07/07/2026-02:11:38] [I] Layers:',
+    'node_conv2d + node_relu',
+    'Reformatting CopyNode for Input Tensor 0 to node_max_pool2d',
+    '{ForeignNode[node_linear...node_softmax]}',
+    '',
+    'Bindings:',
+    'x',
+    '[07/07/2026-02:11:38] [I] Skipped inference phase since --skipInference is added.',
+  ));
+  assert.equal(log.engineLayerSource, 'dump-layer-info');
+  assert.deepEqual(log.engineLayers.map((l) => l.name), ['node_conv2d + node_relu', 'Reformatting CopyNode for Input Tensor 0 to node_max_pool2d', '{ForeignNode[node_linear...node_softmax]}']);
+  assert.ok(summarizeArtifact({ kind: 'trtexec-log', file: 'n.log', log }).notes.some((n) => /names only/.test(n)));
+});
+
+test('layer info as a bare JSON array of layer objects; layers_<backend>.json pairs with profile_<backend>.json', () => {
+  const layers = [{ Name: 'conv', LayerType: 'CaskConvolution', Inputs: [{ Name: 'x', Dimensions: [1, 3], Format: 'Row major linear', Datatype: 'Half', StrideOrder: [1, 0] }], Outputs: [{ Name: 'y', Dimensions: [1, 4], Format: 'Row major linear', Datatype: 'Half' }], TacticName: 'sm90_k', Metadata: '[ONNX Layer: /conv/Conv]' }];
+  assert.equal(detectTrtArtifact('runs/layers_onnx-tensorrt.json', JSON.stringify(layers)).kind, 'layer-info-json');
+  assert.equal(engineStem('runs/layers_onnx-tensorrt.json'), 'runs/onnx-tensorrt');
+  assert.equal(engineStem('runs/profile_onnx-tensorrt.json'), 'runs/onnx-tensorrt');
+  assert.equal(engineStem('runs/layer-info.json'), 'runs');
+  const result = importTrtArtifacts([
+    { name: 'runs/layers_onnx-tensorrt.json', text: JSON.stringify(layers, null, 2) },
+    { name: 'runs/profile_onnx-tensorrt.json', text: '[{ "count" : 4 }, { "name" : "conv", "timeMs" : 2, "averageMs" : 0.5, "medianMs" : 0.5, "percentage" : 100 }]' },
+  ]);
+  assert.equal(result.engines.length, 1);
+  assert.deepEqual(result.engines[0].layers.map((l) => [l.name, l.precision, l.averageMs, l.tacticName]), [['conv', 'fp16', 0.5, 'sm90_k']]);
+  assert.deepEqual(result.engines[0].mapping[0].onnxNodes, ['/conv/Conv']);
+  // A malformed layer in a bare array names its path from the root.
+  assert.throws(() => parseTrtArtifact('bad.json', JSON.stringify([{ Name: 'a', LayerType: 'X', Inputs: 3 }])), /\$\[0\]\.Inputs: expected an array/);
+});
