@@ -49,7 +49,7 @@ export function summarizeArtifact(artifact: TrtArtifact): ArtifactSummary {
     case 'trtexec-log': {
       const log = artifact.log;
       if (log.trtVersion) summary.trtVersion = log.trtVersion;
-      if (log.logger) summary.notes.push(`written by ${log.logger === 'TensorRT logger without timestamps' ? 'a TensorRT logger without timestamps' : `the ${log.logger}`} (read like a trtexec log)`);
+      if (log.logger) summary.notes.push(`${log.logger} output (read like a trtexec log)`);
       summary.warningCount = log.warningCount;
       summary.errorCount = log.errorCount;
       if (log.engineLayers.length > 0) {

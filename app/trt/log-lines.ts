@@ -98,7 +98,7 @@ export const TRT_LOGGER_DIALECTS: [RegExp, string][] = [
   [/^\[TensorRT\] (?:VERBOSE|INFO|WARNING|ERROR|INTERNAL_ERROR): /m, 'TensorRT ≤ 7 Python logger'],
   [/^\s*(?:INFO|WARNING|ERROR): \[TRT\]: /m, 'DeepStream nvinfer'],
   [/^\[TRT\] {2,}\S/m, 'jetson-inference'],
-  [/^\[[VIWEF]\] \[TRT\] /m, 'TensorRT logger without timestamps'],
+  [/^\[[VIWEF]\] \[TRT\] /m, 'timestamp-less TensorRT logger'],
 ];
 
 /** The dialect of a log that is not trtexec's own output, from its first 64 KiB; undefined for trtexec. */

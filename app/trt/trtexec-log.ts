@@ -185,6 +185,9 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
         if (parsed) layerBlock.layers.push(parsed);
         return;
       }
+      // Pasted logs often double every newline: blank lines do not end a list of detailed or one-line layers.
+      const namesOnly = layerBlock.layers.length > 0 && layerBlock.layers.every((l) => l.layerType === undefined);
+      if (line.severity === undefined && body.trim() === '' && !namesOnly) return;
       // Built without detailed profiling verbosity, the inspector lists bare layer names until an empty line.
       if (layerBlock.source === 'dump-layer-info' && line.severity === undefined && body.trim() !== '' && body !== 'Bindings:' && layerBlock.layers.every((l) => l.layerType === undefined)) {
         if (layerBlock.layers.length >= TRT_LIMITS.maxItems) throw trtError('TRT_TOO_MANY_ITEMS', file, `line ${line.number}: more than ${TRT_LIMITS.maxItems} engine layers`);

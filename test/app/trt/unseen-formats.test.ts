@@ -61,7 +61,7 @@ test('other TensorRT loggers are read as logs: Python, TensorRT 7, DeepStream, j
     ['t7.log', '[TensorRT] VERBOSE: After concat removal: 29 layers\n', 'TensorRT ≤ 7 Python logger'],
     ['ds.log', 'WARNING: [TRT]: DLA supports only 8 subgraphs per DLA core. Switching to GPU for layer conv_6\n', 'DeepStream nvinfer'],
     ['ji.log', '[TRT]    TensorRT version 8.5.1\n[TRT]    loading NVIDIA plugins...\n', 'jetson-inference'],
-    ['w.log', "[W] [TRT] Layer 'x' (CONSTANT): Unsupported on DLA. Switching this layer's device type to GPU.\n", 'TensorRT logger without timestamps'],
+    ['w.log', "[W] [TRT] Layer 'x' (CONSTANT): Unsupported on DLA. Switching this layer's device type to GPU.\n", 'timestamp-less TensorRT logger'],
     ['paste.log', '[05/08/2024-14:05:14] [I] === Profile (2094 iterations ) ===\n', undefined],
   ];
   for (const [name, text, logger] of cases) {
@@ -277,4 +277,26 @@ test('layer info as a bare JSON array of layer objects; layers_<backend>.json pa
   assert.deepEqual(result.engines[0].mapping[0].onnxNodes, ['/conv/Conv']);
   // A malformed layer in a bare array names its path from the root.
   assert.throws(() => parseTrtArtifact('bad.json', JSON.stringify([{ Name: 'a', LayerType: 'X', Inputs: 3 }])), /\$\[0\]\.Inputs: expected an array/);
+});
+
+test('layer lists pasted with doubled newlines (blank line after the heading and between layers) are read whole', () => {
+  const log = parseTrtexecLog('p.log', lines(
+    '[01/10/2024-21:55:12] [V] [TRT] Engine Layer Information:',
+    '',
+    'Layer(Myelin): {ForeignNode[a...b]}, Tactic: 0x0000000000000000,  -> t[Float(2,12600)], u[Float(1,12600)]',
+    '',
+    'Layer(Reformat): q, Tactic: 0x00000000000003ea, images[Float(1,3,64,96)] -> q_out[Int8(1,3,64,96)]',
+    '',
+    '[01/10/2024-21:55:13] [I] Layers:',
+    '',
+    'Name: q, LayerType: Reformat, Inputs: [ { Name: images, Location: Device, Dimensions: [1,3,64,96], Format/Datatype: Row major linear FP32 }], Outputs: [ { Name: q_out, Location: Device, Dimensions: [1,3,64,96], Format/Datatype: Row major Int8 format }], ParameterType: Reformat, Origin: QDQ, TacticValue: 0x00000000000003ea',
+    '',
+    'Name: c, LayerType: CaskConvolution, Inputs: [ { Name: q_out, Location: Device, Dimensions: [1,3,64,96], Format/Datatype: Row major Int8 format }], Outputs: [ { Name: y, Location: Device, Dimensions: [1,32,32,48], Format/Datatype: Thirty-two wide channel vectorized row major Int8 format }], Weights: {"Type": "Int8", "Count": 864}, TacticName: ampere_first_layer_filter3x3_imma_fwd, TacticValue: 0x9ae0c0d2fb3a01e5',
+    '',
+    'Bindings:',
+  ));
+  assert.equal(log.engineLayerSource, 'dump-layer-info');
+  assert.deepEqual(log.engineLayers.map((l) => [l.name, l.precision, l.origin]), [['q', 'fp32', 'QDQ'], ['c', 'int8', undefined]]);
+  const oneline = parseTrtexecLog('p.log', lines('[V] [TRT] Engine Layer Information:', '', 'Layer(Reformat): q, Tactic: 0x3ea, images[Float(1,3)] -> q_out[Int8(1,3)]', '', 'Layer(NoOp): r, Tactic: 0x0, q_out[Int8(1,3)] -> r_out[Int8(3)]'));
+  assert.deepEqual(oneline.engineLayers.map((l) => l.name), ['q', 'r']);
 });
