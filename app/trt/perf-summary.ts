@@ -55,6 +55,51 @@ export function readPerformanceLine(body: string, summary: PerformanceSummary): 
 }
 
 /**
+ * TensorRT 7.x printed the summary as sections of short lines (no "=== Performance summary ===" heading):
+ *   Host Latency / min: 1.64 ms (end to end 1.66 ms) / … / percentile: 1.67 ms at 99% (end to end 3.04 ms at 99%)
+ *   throughput: 602 qps / walltime: 3.00461 s / Enqueue Time / min: … / GPU Compute / … / total compute time: 2.9 s
+ */
+export class LegacyPerformanceReader {
+  private section: 'latency' | 'enqueue' | 'gpuCompute' | undefined;
+
+  /** Returns true when the line belonged to the summary; `summary` is created on the first section heading. */
+  read(body: string, get: () => PerformanceSummary): boolean {
+    const heading = ({ 'Host Latency': 'latency', 'Enqueue Time': 'enqueue', 'GPU Compute': 'gpuCompute' } as const)[body.trim() as 'Host Latency'];
+    if (heading) {
+      this.section = heading;
+      return true;
+    }
+    if (!this.section) return false;
+    const summary = get();
+    const stat = /^(min|max|mean|median): (-?[0-9.]+(?:[eE][-+]?\d+)?) ms\b/.exec(body);
+    const percentile = /^percentile: (-?[0-9.]+(?:[eE][-+]?\d+)?) ms at ([0-9.]+)%/.exec(body);
+    if (stat || percentile) {
+      const stats = (summary[this.section] ??= { percentilesMs: {} });
+      if (stat) stats[`${stat[1] as 'min' | 'max' | 'mean' | 'median'}Ms`] = Number(stat[2]);
+      else stats.percentilesMs[percentile![2]] = Number(percentile![1]);
+      return true;
+    }
+    let m: RegExpExecArray | null;
+    if ((m = /^throughput: ([0-9.eE+-]+) qps/.exec(body))) {
+      // TensorRT 7 printed "throughput: 0 qps" for explicit-batch networks: not a measurement.
+      if (Number(m[1]) > 0) summary.throughputQps = Number(m[1]);
+      return true;
+    }
+    if ((m = /^walltime: ([0-9.eE+-]+) s/.exec(body))) {
+      summary.totalHostWalltimeS = Number(m[1]);
+      return true;
+    }
+    if ((m = /^total compute time: ([0-9.eE+-]+) s/.exec(body))) {
+      summary.totalGpuComputeTimeS = Number(m[1]);
+      this.section = undefined;
+      return true;
+    }
+    this.section = undefined;
+    return false;
+  }
+}
+
+/**
  * `--dumpProfile` tables. TensorRT ≥ 8.6 puts the numbers first and the name last:
  *      Time(ms)     Avg.(ms)   Median(ms)   Time(%)   Layer
  *         16.15       0.0077       0.0075       0.5   Reformatting CopyNode for …

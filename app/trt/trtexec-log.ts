@@ -25,7 +25,7 @@
 import { assignProfiles, makeEngineLayer, metadataNodes } from './engine-layer';
 import { splitTopLevel } from './layer-name';
 import { DiagnosticCollector, forEachLine, loggerDialect, versionFromTag, type LogLine } from './log-lines';
-import { DumpProfileReader, readPerformanceLine } from './perf-summary';
+import { DumpProfileReader, LegacyPerformanceReader, readPerformanceLine } from './perf-summary';
 import { ONELINE_LAYER_LINE, TEXT_LAYER_LINE, parseOnelineLayerLine, parseTextLayerLine } from './layer-text';
 import { TRT_LIMITS, checkText, trtError } from './trt-errors';
 import type { EngineLayer, FormatCombination, LayerTactics, PerformanceSummary, TrtexecLog } from './types';
@@ -91,6 +91,7 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
   let layerBlock: { source: 'oneline' | 'dump-layer-info'; layers: EngineLayer[] } | undefined;
   let performance: PerformanceSummary | undefined;
   let inPerformance = false;
+  const legacyPerformance = new LegacyPerformanceReader();
   const foreignMetadata = new Map<string, string[]>();
   /** Builder device lists ("Layers Running on DLA/GPU"): the current heading's device, and the layers listed. */
   let deviceList: 'DLA' | 'GPU' | undefined;
@@ -239,6 +240,7 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
       performance = {};
       return;
     }
+    if (!inPerformance && line.severity === 'info' && legacyPerformance.read(body, () => (performance ??= {}))) return;
     if (inPerformance && line.severity === 'info') {
       if (readPerformanceLine(body, performance!)) return;
       if (body.trim() === '' || body.startsWith('===')) inPerformance = body.trim() === '';

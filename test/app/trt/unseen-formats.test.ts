@@ -300,3 +300,42 @@ test('layer lists pasted with doubled newlines (blank line after the heading and
   const oneline = parseTrtexecLog('p.log', lines('[V] [TRT] Engine Layer Information:', '', 'Layer(Reformat): q, Tactic: 0x3ea, images[Float(1,3)] -> q_out[Int8(1,3)]', '', 'Layer(NoOp): r, Tactic: 0x0, q_out[Int8(1,3)] -> r_out[Int8(3)]'));
   assert.deepEqual(oneline.engineLayers.map((l) => l.name), ['q', 'r']);
 });
+
+test('TensorRT 7.x performance summary (Host Latency / Enqueue Time / GPU Compute sections of short lines)', () => {
+  const log = parseTrtexecLog('t7.log', lines(
+    '&&&& RUNNING TensorRT.trtexec # ./trtexec --loadEngine=m.trt',
+    '[06/12/2022-22:34:00] [I] Average on 10 runs - GPU latency: 1.56245 ms - Host latency: 1.65786 ms (end to end 2.76426 ms, enqueue 0.943042 ms)',
+    '[06/12/2022-22:34:00] [I] Host Latency',
+    '[06/12/2022-22:34:00] [I] min: 1.64058 ms (end to end 1.66368 ms)',
+    '[06/12/2022-22:34:00] [I] max: 6.2915 ms (end to end 7.65552 ms)',
+    '[06/12/2022-22:34:00] [I] mean: 1.66069 ms (end to end 3.00909 ms)',
+    '[06/12/2022-22:34:00] [I] median: 1.65601 ms (end to end 3.01636 ms)',
+    '[06/12/2022-22:34:00] [I] percentile: 1.67065 ms at 99% (end to end 3.03931 ms at 99%)',
+    '[06/12/2022-22:34:00] [I] throughput: 602.1 qps',
+    '[06/12/2022-22:34:00] [I] walltime: 3.00461 s',
+    '[06/12/2022-22:34:00] [I] Enqueue Time',
+    '[06/12/2022-22:34:00] [I] min: 0.9 ms',
+    '[06/12/2022-22:34:00] [I] max: 1.2 ms',
+    '[06/12/2022-22:34:00] [I] median: 0.94 ms',
+    '[06/12/2022-22:34:00] [I] GPU Compute',
+    '[06/12/2022-22:34:00] [I] min: 1.5 ms',
+    '[06/12/2022-22:34:00] [I] max: 6.1 ms',
+    '[06/12/2022-22:34:00] [I] mean: 1.56 ms',
+    '[06/12/2022-22:34:00] [I] median: 1.55 ms',
+    '[06/12/2022-22:34:00] [I] percentile: 1.6 ms at 99%',
+    '[06/12/2022-22:34:00] [I] total compute time: 2.9 s',
+    '&&&& PASSED TensorRT.trtexec # ./trtexec --loadEngine=m.trt',
+  ));
+  assert.deepEqual(log.performance, {
+    latency: { percentilesMs: { '99': 1.67065 }, minMs: 1.64058, maxMs: 6.2915, meanMs: 1.66069, medianMs: 1.65601 },
+    throughputQps: 602.1,
+    totalHostWalltimeS: 3.00461,
+    enqueue: { percentilesMs: {}, minMs: 0.9, maxMs: 1.2, medianMs: 0.94 },
+    gpuCompute: { percentilesMs: { '99': 1.6 }, minMs: 1.5, maxMs: 6.1, meanMs: 1.56, medianMs: 1.55 },
+    totalGpuComputeTimeS: 2.9,
+  });
+  const notes = summarizeArtifact({ kind: 'trtexec-log', file: 't7.log', log }).notes;
+  assert.ok(notes.includes('latency: mean 1.661 ms, median 1.656 ms, p99 1.671 ms'), notes.join('; '));
+  // "throughput: 0 qps" (explicit batch in 7.x) is not reported as a measurement.
+  assert.equal(parseTrtexecLog('z.log', '[I] Host Latency\n[I] min: 1 ms (end to end 2 ms)\n[I] throughput: 0 qps\n').performance?.throughputQps, undefined);
+});
