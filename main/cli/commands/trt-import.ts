@@ -115,6 +115,7 @@ function renderEngine(e: EngineReport): string[] {
   lines.push(`  mapping: ${c.mapped} of ${c.engineLayers} engine layers mapped${by ? ` (${by})` : ''}${c.byMethod.unmatched ? `; ${c.byMethod.unmatched} unmatched` : ''}`);
   if (!c.verifiedAgainstOnnx) lines.push('    names taken as printed, not checked against a model (pass --model MODEL to verify)');
   else lines.push(`    ${(c.onnxNodes ?? 0) - (c.onnxNodesWithoutLayer ?? 0)} of ${c.onnxNodes} ONNX nodes are covered by some engine layer`);
+  if (c.verifiedAgainstOnnx && c.mapped === 0 && c.engineLayers > 0) lines.push('    no engine layer name matches a node or tensor of the model: was the engine built from this model?');
   const unmatched = e.mapping.filter((m) => m.method === 'unmatched').slice(0, 5);
   if (unmatched.length > 0) lines.push(`    unmatched: ${unmatched.map((m) => truncateMiddle(m.engineLayer, 50)).join('; ')}${(c.byMethod.unmatched ?? 0) > 5 ? '; …' : ''}`);
   if (e.unmatchedProfileRows > 0) lines.push(`  ${e.unmatchedProfileRows} profile rows name no layer of the layer list (kernels inside Myelin regions?)`);

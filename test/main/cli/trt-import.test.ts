@@ -125,3 +125,14 @@ test('diff columns stay distinguishable when labels are cut', () => {
   assert.deepEqual(same.short, ['#1', '#2']);
   assert.deepEqual(same.legend, ['#1 = abcdefgh-one-zz/b.engine', '#2 = abcdefgh-two-zz/b.engine']);
 });
+
+test('--model that is not the engine\'s network: says so instead of only counting unmatched layers', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pwb-trt-import-othermodel-'));
+  const b = new GraphBuilder(seededRandom(5));
+  const conv = b.conv('x', 3, 4, 3);
+  writeFileSync(path.join(dir, 'm.onnx'), encode(b.model([valueInfo('x', DataType.FLOAT, [1, 3, 8, 8])], [valueInfo(conv, DataType.FLOAT, [1, 4, 8, 8])])));
+  writeFileSync(path.join(dir, 'other.graph.json'), JSON.stringify({ Layers: ['Conv_17 + Relu_18', 'MaxPool_19'] }));
+  const result = await run(['trt-import', path.join(dir, 'other.graph.json'), '--model', path.join(dir, 'm.onnx')]);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /mapping: 0 of 2 engine layers mapped; 2 unmatched\n {4}0 of 1 ONNX nodes are covered by some engine layer\n {4}no engine layer name matches a node or tensor of the model: was the engine built from this model\?/);
+});
