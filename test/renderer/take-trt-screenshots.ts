@@ -2,14 +2,15 @@
  * Screenshots of the TensorRT view, light and dark, into scratch/screens/trt-*.png (gitignored). The demo host
  * answers `trtImport` with a real import (test/renderer/fixtures/trt-fixture.ts) of the shared TensorRT files, made
  * here at screenshot time. A second demo acts as a machine with TensorRT whose builds ran on a TensorRT engine
- * (trt-<theme>-backend-*.png: start screen, overview, fused layers, "Show this build's engine").
+ * (trt-<theme>-backend-*.png: start screen, overview with the wider-than-planned count, the layer table's engine
+ * columns and its fused rows, a layer's TensorRT block, "Show this build's engine").
  * Not a test: a way to look at the UI. `node --import tsx test/renderer/take-trt-screenshots.ts [light|dark]`
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildRenderer, launchChromium, openDemoPage, serveRenderer } from '../../scripts/paint-bench';
-import { fixtureDemoData } from './fixtures/build-view-fixture';
+import { fixtureDemoData, fixtureTensorRtDemoData, fixtureWiderLayers } from './fixtures/build-view-fixture';
 import { trtFixture } from './fixtures/trt-fixture';
 
 const out = path.resolve('scratch/screens');
@@ -17,15 +18,18 @@ mkdirSync(out, { recursive: true });
 buildRenderer();
 const demo = { ...fixtureDemoData({ layers: 200 }), trtImport: trtFixture({ withPlan: true }) };
 const { server, url } = await serveRenderer(JSON.stringify(demo));
-/** Demo of a machine with TensorRT 10.16.1: every build ran on an engine that fused the fixture's uncompared layers away. */
-const fusedCount = demo.builds[0].view.layers.filter((r) => r.mse === null && r.cosineSimilarity === null).length;
+/**
+ * Demo of a machine with TensorRT 10.16.1: every build ran on an engine that fused the fixture's uncompared layers
+ * away, linked each layer to its engine layer, and ran three layers wider than planned (fixtureWiderLayers).
+ */
 const trtDemo = {
-  ...demo,
-  startup: { ...demo.startup, autoOpen: demo.startup.autoOpen ? { ...demo.startup.autoOpen, backend: 'tensorrt' as const } : null },
-  builds: demo.builds.map((b) => ({ ...b, view: { ...b.view, settings: { ...b.view.settings, emulation: 'TensorRT strongly typed engine (Q/DQ + float16)', backend: { name: 'tensorrt' as const, version: '10.16.1', layersWithoutOutput: fusedCount } } } })),
+  ...fixtureTensorRtDemoData({ layers: 200 }),
+  trtImport: demo.trtImport,
   tensorRt: { available: true, version: '10.16.1', addonFile: 'native/build/Release/pwb_trt.node', code: null, reason: null },
   trtBuildArtifacts: trtFixture({ withPlan: true }),
 };
+/** A layer that ran FP32 where INT8 was asked (its detail is in the demo data). */
+const widerLayer = [...fixtureWiderLayers(trtDemo.builds[0].view)].find(([, p]) => p === 'fp32')![0];
 const trtServer = await serveRenderer(JSON.stringify(trtDemo));
 const browser = await launchChromium();
 const themes = process.argv[2] ? [process.argv[2]] : ['light', 'dark'];
@@ -71,8 +75,20 @@ try {
     const overview = await openDemoPage(browser, trtServer.url, theme, 'view=overview');
     await overview.waitForSelector('.backend-row');
     await shot(overview, `${theme}-backend-overview`);
-    await overview.getByRole('tab', { name: 'Layers' }).click();
+    // The overview's "3 layers ran wider than planned" opens the table filtered to them.
+    await overview.locator('.wider-note button').click();
     await overview.waitForSelector('.lt-row');
+    await shot(overview, `${theme}-backend-wider-filter`);
+    await overview.locator('.chip.wider').click();
+    await overview.getByRole('columnheader', { name: 'Ran as' }).click();
+    await shot(overview, `${theme}-backend-layers`);
+    await overview.locator('.lt-body').evaluate((el) => el.scrollTo(el.scrollWidth, 0));
+    await shot(overview, `${theme}-backend-engine-columns`);
+    await overview.locator('.lt-body').evaluate((el) => el.scrollTo(0, 0));
+    await overview.locator(`.lt-row[data-layer-id="${widerLayer}"]`).dblclick();
+    await overview.waitForSelector('.engine-block');
+    await shot(overview, `${theme}-backend-detail`);
+    await overview.getByRole('button', { name: 'Close detail' }).click();
     await overview.getByRole('columnheader', { name: '#' }).click();
     await overview.locator('.lt-body').evaluate((el) => el.scrollTo(0, 40 * 28));
     await shot(overview, `${theme}-backend-fused-rows`);

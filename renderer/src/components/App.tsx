@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 import { useEffect } from 'react';
 import type { ShellApi } from '../host/host';
+import { showWiderThanPlanned } from '../state/actions';
 import { currentBuild, useWorkbench } from '../state/store';
 import { Banners } from './Banners';
 import { ExportScreen } from './ExportScreen';
@@ -20,7 +21,7 @@ function MainView({ shell }: { shell: ShellApi | null }) {
   const build = useWorkbench(currentBuild);
   switch (view) {
     case 'start': return <StartScreen shell={shell} />;
-    case 'overview': return <Overview build={build} onOpenLayer={(id) => useWorkbench.setState({ view: 'layers', detailLayerId: id })} />;
+    case 'overview': return <Overview build={build} onOpenLayer={(id) => useWorkbench.setState({ view: 'layers', detailLayerId: id })} onShowWider={showWiderThanPlanned} />;
     case 'layers': return <LayersScreen />;
     case 'heatmap': return <HeatmapScreen />;
     case 'graph': return <GraphScreen />;

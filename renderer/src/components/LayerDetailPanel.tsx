@@ -5,10 +5,12 @@ import { CalibrationHistogramChart } from '../charts/CalibrationHistogramChart';
 import { OutputHistogramChart } from '../charts/OutputHistogramChart';
 import { PerChannelChart } from '../charts/PerChannelChart';
 import { WeightAmaxChart } from '../charts/WeightAmaxChart';
-import { formatCosine, formatDb, formatDims, formatNumber, formatPercent, formatCount } from '../format/units';
+import { formatCosine, formatDb, formatDims, formatLayerTime, formatNumber, formatPercent, formatCount } from '../format/units';
+import { widerThanPlannedTooltip } from '../state/backend-logic';
 import type { UiError } from '../state/store';
 import { ErrorState, LoadingState } from './EmptyState';
 import { PrecisionToggle } from './PrecisionToggle';
+import { RanAs } from './RanAs';
 
 export interface LayerDetailPanelProps {
   layerId: string;
@@ -26,6 +28,8 @@ export interface LayerDetailPanelProps {
   chartWidth?: number;
   /** A TensorRT build: a layer without metrics is one the engine fused away (said instead of "not compared"). */
   fusedOutputs?: boolean;
+  /** A TensorRT build: the "TensorRT" block (engine layer, fusion, realized precision vs the plan, average time). */
+  tensorRt?: boolean;
 }
 
 function Metric({ label, value, title }: { label: string; value: string; title?: string }) {
@@ -54,6 +58,41 @@ function NodeList({ title, nodes, onOpen }: { title: string; nodes: readonly Nod
   );
 }
 
+/** A node path that may wrap after each "/" (long ONNX names would otherwise break mid-word or overflow). */
+function breakAtSlashes(path: string) {
+  return path.split('/').map((piece, i) => (i === 0 ? piece : <span key={i}>/<wbr />{piece}</span>));
+}
+
+/**
+ * The engine layer computing this layer in a TensorRT build: its name, how many ONNX nodes it fuses (known once the
+ * detail has loaded), the precision TensorRT realized (with the wider-than-planned warning) and its average time.
+ */
+export function EngineBlock({ row, detail }: { row: LayerRow | undefined; detail: LayerDetail | undefined }) {
+  const link = detail?.layer.engine ?? null;
+  const name = row?.engineLayer ?? link?.name ?? null;
+  const ran = { precision: row?.precision ?? detail?.layer.precision ?? 'int8', engineLayer: name, enginePrecision: row?.enginePrecision ?? link?.precision ?? null };
+  const warning = widerThanPlannedTooltip(ran);
+  const ms = row?.engineMs ?? link?.averageMs ?? null;
+  const fused = link ? (link.fusedNodes > 1 ? `fused with ${link.fusedNodes - 1} other ONNX node${link.fusedNodes === 2 ? '' : 's'} (${link.fusedNodes} in this engine layer)` : 'not fused (this node only)') : null;
+  return (
+    <section className="engine-block">
+      <h3>TensorRT</h3>
+      {name === null ? (
+        <div className="muted">No engine layer maps to this layer (e.g. it runs inside a Myelin region without per-node metadata).</div>
+      ) : (
+        <table className="kv">
+          <tbody>
+            <tr><th>Engine layer</th><td className="engine-name" title={name}>{name.split(' + ').map((part, i, parts) => <code key={i}>{breakAtSlashes(i < parts.length - 1 ? `${part} +` : part)}</code>)}</td></tr>
+            <tr><th>Fusion</th><td>{fused ?? <span className="muted">–</span>}</td></tr>
+            <tr><th>Ran as</th><td><RanAs row={ran} /> <span className="muted">planned {ran.precision.toUpperCase()}</span>{warning ? <div className="warn small">{warning}</div> : null}</td></tr>
+            <tr><th>Average time</th><td>{ms === null ? <span className="muted">not profiled</span> : `${formatLayerTime(ms)} per inference`}</td></tr>
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 /** Everything about one layer: accumulated and isolated error, histograms, per-channel error, weights, neighbours. */
 export function LayerDetailPanel(props: LayerDetailPanelProps) {
   const { row, detail, chartWidth = 500 } = props;
@@ -72,6 +111,7 @@ export function LayerDetailPanel(props: LayerDetailPanelProps) {
         Precision {row ? <PrecisionToggle value={props.precision} built={row.precision} onChange={props.onStage} /> : null}
         {row && props.precision !== row.precision ? <span className="staged-count">staged — rebuild to apply</span> : null}
       </div>
+      {props.tensorRt ? <EngineBlock row={row} detail={detail} /> : null}
       <section>
         <h3>Accumulated error (this build, vs FP32)</h3>
         <div className="metric-row">

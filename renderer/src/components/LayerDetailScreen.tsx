@@ -30,6 +30,7 @@ export function LayerDetailScreen() {
       precision={staged ?? row?.precision ?? 'int8'}
       heatmapScaleMax={scaleMax ?? Math.max(1e-6, ...(detail?.layer.metrics?.perChannel.relL2Error.filter((v): v is number => v !== null) ?? [1]))}
       fusedOutputs={isTensorRtBuild(build.view.settings)}
+      tensorRt={isTensorRtBuild(build.view.settings)}
       onStage={(p) => stagePrecision([layerId], p)}
       onOpenLayer={(id) => openDetail(id)}
       onClose={() => openDetail(null)}

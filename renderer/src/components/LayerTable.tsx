@@ -3,12 +3,13 @@ import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LayerRow } from '../../../app/contract/views';
 import type { Precision } from '../../../app/precision/plan';
-import { GRID_TEMPLATE, LAYER_COLUMNS, OUTPUT_METRIC_KEYS, type LayerColumn } from '../format/layer-columns';
+import { gridTemplate, layerColumns, minTableWidth, OUTPUT_METRIC_KEYS, type LayerColumn } from '../format/layer-columns';
 import { fusedOutputTooltip, hasNoOutput } from '../state/backend-logic';
 import { selectionClick, selectionKey, type SelectionState } from '../state/selection-logic';
 import { badness, badnessColor, metricScale, type ColumnKey, type SortSpec } from '../state/table-logic';
 import { PrecisionToggle } from './PrecisionToggle';
 import { EmptyState } from './EmptyState';
+import { RanAs } from './RanAs';
 
 export const ROW_HEIGHT = 28;
 /** The sticky header row inside the scroll box; rows start below it. */
@@ -31,6 +32,8 @@ export interface LayerTableProps {
   onPainted?: () => void;
   /** A TensorRT build: rows without metrics are layers the engine fused away, and their cells say so. */
   fusedOutputs?: boolean;
+  /** A TensorRT build: the "Ran as", "Engine layer" and "Engine ms" columns (absent for ONNX Runtime builds). */
+  engineColumns?: boolean;
 }
 
 /** Text and tooltip of a metric cell of a layer whose output TensorRT fused away: "fused" under SQNR, a dash elsewhere. */
@@ -48,6 +51,8 @@ export function LayerTable(props: LayerTableProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const ids = useMemo(() => rows.map((r) => r.id), [rows]);
   const scale = useMemo(() => metricScale(rows, sort.key), [rows, sort.key]);
+  const columns = layerColumns(props.engineColumns === true);
+  const template = gridTemplate(columns);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -85,10 +90,10 @@ export function LayerTable(props: LayerTableProps) {
   return (
     <div className="layer-table" role="grid" aria-rowcount={rows.length} aria-multiselectable="true">
       <div className="lt-body" ref={scroller} tabIndex={0} onKeyDown={onKeyDown} aria-label="Layers">
-        <div className="lt-inner" style={{ height: virtualizer.getTotalSize() }}>
-          <div className="lt-header" role="row" style={{ gridTemplateColumns: GRID_TEMPLATE, height: HEADER_HEIGHT }}>
+        <div className="lt-inner" style={{ height: virtualizer.getTotalSize(), minWidth: minTableWidth(columns) }}>
+          <div className="lt-header" role="row" style={{ gridTemplateColumns: template, height: HEADER_HEIGHT }}>
             <span role="columnheader" aria-label="Selected" />
-            {LAYER_COLUMNS.map((c) => (
+            {columns.map((c) => (
               <button
                 type="button"
                 role="columnheader"
@@ -116,7 +121,7 @@ export function LayerTable(props: LayerTableProps) {
                 aria-selected={isSelected}
                 data-layer-id={row.id}
                 className={classes}
-                style={{ gridTemplateColumns: GRID_TEMPLATE, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 onClick={(event) => props.onSelection(selectionClick(selection, item.index, { shift: event.shiftKey, ctrl: event.ctrlKey || event.metaKey }, ids))}
                 onDoubleClick={() => props.onOpen(row.id)}
               >
@@ -130,7 +135,13 @@ export function LayerTable(props: LayerTableProps) {
                     onChange={() => props.onSelection(selectionClick(selection, item.index, { ctrl: true }, ids))}
                   />
                 </span>
-                {LAYER_COLUMNS.map((c) => {
+                {columns.map((c) => {
+                  if (c.key === 'enginePrecision') {
+                    return <span role="gridcell" key={c.key} className="lt-ran-as"><RanAs row={row} /></span>;
+                  }
+                  if (c.key === 'engineLayer') {
+                    return <span role="gridcell" key={c.key} className="lt-engine" title={row.engineLayer ?? 'No engine layer maps to this layer'}><span className="clip">{c.format(row)}</span></span>;
+                  }
                   if (c.key === 'precision') {
                     return (
                       <span role="gridcell" key={c.key} className="lt-precision">
@@ -147,8 +158,10 @@ export function LayerTable(props: LayerTableProps) {
                     <span role="gridcell" key={c.key} className={c.numeric ? 'num' : c.key === 'name' ? 'lt-name' : ''} style={tint ? { background: tint } : undefined} title={c.key === 'name' ? `${row.name}\n${row.graphPath ? `${row.graphPath} · ` : ''}output ${row.output}` : undefined}>
                       {c.key === 'name' ? (
                         <button type="button" className="link" tabIndex={-1} onClick={(e) => { e.stopPropagation(); props.onOpen(row.id); }}>{row.name}</button>
-                      ) : (
+                      ) : c.numeric ? (
                         c.format(row)
+                      ) : (
+                        <span className="clip" title={c.format(row)}>{c.format(row)}</span>
                       )}
                     </span>
                   );

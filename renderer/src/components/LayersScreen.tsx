@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 import { useCallback, useMemo } from 'react';
 import { discardStaged, openDetail, pinWorst, rebuild, sensitivityAndApply, stagePrecision } from '../state/actions';
-import { isTensorRtBuild } from '../state/backend-logic';
+import { isTensorRtBuild, widerThanPlannedCount } from '../state/backend-logic';
 import { remapCursor } from '../state/selection-logic';
 import { currentBuild, useWorkbench } from '../state/store';
 import { filterRows, nextSort, sortRows } from '../state/table-logic';
@@ -28,6 +28,8 @@ export function LayersScreen() {
   const rows = useMemo(() => (all ? sortRows(filterRows(all, filter, precisionOf), sort, precisionOf) : []), [all, filter, sort, precisionOf]);
   const opTypes = useMemo(() => [...new Set((all ?? []).map((r) => r.opType))].sort(), [all]);
   const onPainted = useCallback(markPainted, []);
+  const tensorRt = build ? isTensorRtBuild(build.view.settings) : false;
+  const widerCount = useMemo(() => (tensorRt && all ? widerThanPlannedCount(all) : null), [tensorRt, all]);
   if (!build) return <EmptyState title="No build yet">Analyse a model to see its layers.</EmptyState>;
 
   const setSortAndKeepCursor = (key: Parameters<typeof nextSort>[1]) => {
@@ -37,7 +39,7 @@ export function LayersScreen() {
   };
   return (
     <div className="layers-screen">
-      <TableFilterBar filter={filter} opTypes={opTypes} shown={rows.length} total={all?.length ?? 0} onChange={(f) => useWorkbench.setState({ filter: f, selection: { ...selection, cursor: -1, anchor: -1 } })} />
+      <TableFilterBar filter={filter} opTypes={opTypes} shown={rows.length} total={all?.length ?? 0} widerCount={widerCount} onChange={(f) => useWorkbench.setState({ filter: f, selection: { ...selection, cursor: -1, anchor: -1 } })} />
       <PrecisionToolbar
         selectedCount={selection.selected.size}
         stagedCount={Object.keys(staged).length}
@@ -59,7 +61,8 @@ export function LayersScreen() {
         onOpen={(id) => openDetail(id)}
         openLayerId={openLayerId}
         onPainted={onPainted}
-        fusedOutputs={isTensorRtBuild(build.view.settings)}
+        fusedOutputs={tensorRt}
+        engineColumns={tensorRt}
       />
     </div>
   );

@@ -2,7 +2,7 @@
 import type { BuildSummary } from '../../../app/contract/service';
 import { formatCosine, formatCount, formatDb, formatDims, formatMs, formatNumber, formatPercent } from '../format/units';
 import { countByOpTypeAndPrecision, DEFAULT_SORT, sortRows } from '../state/table-logic';
-import { backendLabel, fusedLayersNote } from '../state/backend-logic';
+import { backendLabel, fusedLayersNote, isTensorRtBuild, widerThanPlannedCount, widerThanPlannedNote } from '../state/backend-logic';
 import { planSummary, precisionCounts } from '../state/plan-logic';
 import { EmptyState } from './EmptyState';
 
@@ -15,8 +15,11 @@ function Card({ title, children, wide = false }: { title: string; children: Reac
   );
 }
 
-/** Overview of one build: model, final-output metrics, agreement, layers by op type × precision, timings, warnings. */
-export function Overview({ build, onOpenLayer }: { build: BuildSummary | null; onOpenLayer?: (layerId: string) => void }) {
+/**
+ * Overview of one build: model, final-output metrics, agreement, layers by op type × precision, timings, warnings.
+ * `onShowWider` opens the layer table filtered to the layers TensorRT ran wider than planned (TensorRT builds).
+ */
+export function Overview({ build, onOpenLayer, onShowWider }: { build: BuildSummary | null; onOpenLayer?: (layerId: string) => void; onShowWider?: () => void }) {
   if (!build) return <EmptyState title="No build yet">Open a model on the start screen and press Analyse.</EmptyState>;
   const { view } = build;
   const counts = precisionCounts(view.layers);
@@ -76,7 +79,7 @@ export function Overview({ build, onOpenLayer }: { build: BuildSummary | null; o
       <Card title="Calibration and timings">
         <table className="kv">
           <tbody>
-            <BackendRow settings={view.settings} />
+            <BackendRow settings={view.settings} layers={view.layers} onShowWider={onShowWider} />
             <tr><th>Precision</th><td>{view.settings.precision.toUpperCase()} · {view.settings.emulation}</td></tr>
             <tr><th>Calibrator</th><td>{view.settings.calibrator.method} {Object.entries(view.settings.calibrator.parameters).map(([k, v]) => `${k}=${v}`).join(' ')}</td></tr>
             <tr><th>Calibration data</th><td>{view.settings.calibrationData.description} ({formatCount(view.settings.calibrationData.samples)} samples)</td></tr>
@@ -122,15 +125,29 @@ export function Overview({ build, onOpenLayer }: { build: BuildSummary | null; o
   );
 }
 
-/** Where the reduced-precision model ran and, for a TensorRT engine, how many layers it fused away. */
-function BackendRow({ settings }: { settings: BuildSummary['view']['settings'] }) {
+/**
+ * Where the reduced-precision model ran and, for a TensorRT engine, how many layers it fused away and how many it ran
+ * in a wider precision than the plan asked (a link to exactly those layers in the table when `onShowWider` is given).
+ */
+function BackendRow({ settings, layers, onShowWider }: { settings: BuildSummary['view']['settings']; layers: BuildSummary['view']['layers']; onShowWider?: () => void }) {
   const fused = fusedLayersNote(settings);
+  const tensorRt = isTensorRtBuild(settings);
+  const wider = tensorRt ? widerThanPlannedCount(layers) : 0;
+  const linked = tensorRt && layers.some((r) => r.enginePrecision !== null);
+  const widerTitle = 'Layers whose TensorRT engine layer ran in a wider precision than the plan asked (e.g. FP32 where INT8 was asked: no INT8 kernel, or the Q/DQ placement kept TensorRT from fusing INT8). They run slower than planned and were not measured at the planned precision.';
   return (
     <tr className="backend-row">
       <th>Ran on</th>
       <td>
         {backendLabel(settings)}
         {fused ? <div className="muted small" title="Their outputs exist only inside a fused engine layer, so there is nothing to compare with FP32; their table rows read 'fused'.">{fused}</div> : null}
+        {wider > 0 ? (
+          <div className="small warn wider-note" title={widerTitle}>
+            ⚠ {onShowWider ? <button type="button" className="link warn" onClick={onShowWider}>{widerThanPlannedNote(wider)}</button> : widerThanPlannedNote(wider)}
+          </div>
+        ) : linked ? (
+          <div className="muted small">No layer ran wider than planned</div>
+        ) : null}
       </td>
     </tr>
   );

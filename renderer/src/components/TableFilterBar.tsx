@@ -1,12 +1,16 @@
 /** @jsxRuntime automatic */
 import type { Precision } from '../../../app/precision/plan';
 import { PRECISION_LABEL, formatCount } from '../format/units';
+import { widerThanPlannedNote } from '../state/backend-logic';
 import type { FilterSpec } from '../state/table-logic';
 
 const PRECISIONS: readonly Precision[] = ['int8', 'fp16', 'fp32'];
 
-/** Text, op type and precision filters of the layer table. */
-export function TableFilterBar({ filter, opTypes, shown, total, onChange }: { filter: FilterSpec; opTypes: readonly string[]; shown: number; total: number; onChange: (filter: FilterSpec) => void }) {
+/**
+ * Text, op type and precision filters of the layer table; for TensorRT builds (`widerCount` given) also "only layers
+ * that ran wider than planned". The toggle stays visible while it is on, so it can always be turned off.
+ */
+export function TableFilterBar({ filter, opTypes, shown, total, onChange, widerCount }: { filter: FilterSpec; opTypes: readonly string[]; shown: number; total: number; onChange: (filter: FilterSpec) => void; widerCount?: number | null }) {
   const togglePrecision = (p: Precision) =>
     onChange({ ...filter, precisions: filter.precisions.includes(p) ? filter.precisions.filter((x) => x !== p) : [...filter.precisions, p] });
   return (
@@ -23,6 +27,17 @@ export function TableFilterBar({ filter, opTypes, shown, total, onChange }: { fi
           </button>
         ))}
       </span>
+      {(widerCount ?? 0) > 0 || filter.widerThanPlanned ? (
+        <button
+          type="button"
+          className={`chip wider${filter.widerThanPlanned ? ' on' : ''}`}
+          aria-pressed={filter.widerThanPlanned}
+          title="Only layers whose TensorRT engine layer ran in a wider precision than the plan asked (e.g. FP32 where INT8 was asked)"
+          onClick={() => onChange({ ...filter, widerThanPlanned: !filter.widerThanPlanned })}
+        >
+          ⚠ {widerThanPlannedNote(widerCount ?? 0)}
+        </button>
+      ) : null}
       <span className="muted count">{shown === total ? `${formatCount(total)} layers` : `${formatCount(shown)} of ${formatCount(total)} layers`}</span>
     </div>
   );

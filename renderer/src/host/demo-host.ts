@@ -9,7 +9,9 @@ import type { BuildDiff } from '../../../app/compare/build-diff';
 import type { PrecisionPlan } from '../../../app/precision/plan';
 import { LONG_METHODS } from '../../../app/contract/service';
 import type { ClientMessage, ServerMessage, WireError } from '../../../app/contract/wire-protocol';
+import type { LayerRow } from '../../../app/contract/views';
 import { ListenerSet, type Transport, type TransportClosed } from '../client/transport';
+import { ranWiderThanPlanned } from '../state/backend-logic';
 import { DEMO_SCHEMA, DEMO_TENSORRT_STATUS, type DemoData } from './demo-data';
 import { NO_STARTUP, type Host, type StartupInfo } from './host';
 
@@ -23,8 +25,18 @@ function notInDemo(what: string): DemoError {
   return new DemoError({ area: 'demo', code: 'NOT_IN_DEMO', message: `The demo data has no ${what}.` });
 }
 
+/**
+ * A canned TensorRT build's row under a new precision: the demo "engine" realizes the new precision, except where
+ * the canned engine ran wider than planned and that is still wider than the new plan (no kernel: it still does).
+ */
+function withPrecision(row: LayerRow, precision: LayerRow['precision']): LayerRow {
+  if (row.enginePrecision === null || precision === row.precision) return { ...row, precision };
+  const stillWider = ranWiderThanPlanned(row) && ranWiderThanPlanned({ ...row, precision });
+  return { ...row, precision, enginePrecision: stillWider ? row.enginePrecision : precision };
+}
+
 function applyPlanToBuild(template: BuildSummary, buildId: number, plan: PrecisionPlan, previous: BuildSummary | null): BuildSummary {
-  const layers = template.view.layers.map((row) => ({ ...row, precision: plan.layers[row.id]?.precision ?? plan.defaultPrecision }));
+  const layers = template.view.layers.map((row) => withPrecision(row, plan.layers[row.id]?.precision ?? plan.defaultPrecision));
   const view = { ...template.view, buildId, plan, layers, createdAt: new Date().toISOString(), diff: null };
   const diff = previous ? rowDiff(previous, { ...template, buildId, plan, view }) : null;
   return { ...template, buildId, plan, view: { ...view, diff }, diff };
@@ -146,7 +158,8 @@ class DemoTransport implements Transport {
         const detail = data.details[params.layerId as string];
         if (!detail) throw notInDemo(`detail for layer '${String(params.layerId)}' (it holds details of the worst layers only)`);
         const row = this.build(data, params.buildId as number).view.layers.find((l) => l.id === params.layerId);
-        return { ...detail, buildId: params.buildId, layer: { ...detail.layer, precision: row?.precision ?? detail.layer.precision } };
+        const engine = detail.layer.engine && row?.enginePrecision ? { ...detail.layer.engine, precision: row.enginePrecision } : detail.layer.engine;
+        return { ...detail, buildId: params.buildId, layer: { ...detail.layer, precision: row?.precision ?? detail.layer.precision, engine } };
       }
       case 'heatmap': {
         const heatmap = data.heatmaps[String(params.buildId)] ?? Object.values(data.heatmaps).at(-1);

@@ -12,7 +12,7 @@ import type { Host } from '../host/host';
 import { unavailableStatus } from './backend-logic';
 import { planWithStaged, stage } from './plan-logic';
 import { currentBuild, detailKey, initialBuilds, initialSelection, useWorkbench, type UiError, type ViewName, type WorkbenchState } from './store';
-import { worstLayers } from './table-logic';
+import { EMPTY_FILTER, worstLayers } from './table-logic';
 
 let client: WorkbenchClient | null = null;
 
@@ -128,6 +128,11 @@ export async function loadTensorRtStatus(): Promise<TensorRtStatus> {
 
 export function setView(view: ViewName): void {
   set({ view });
+}
+
+/** The overview's "N layers ran wider than planned": the layer table filtered to exactly those layers. */
+export function showWiderThanPlanned(): void {
+  set((s) => ({ view: 'layers', filter: { ...EMPTY_FILTER, widerThanPlanned: true }, selection: { ...s.selection, cursor: -1, anchor: -1 } }));
 }
 
 /** Open a session and build its initial plan: the start screen's "Analyse". */

@@ -109,3 +109,74 @@ export function hasNoOutput(row: Pick<LayerRow, 'mse' | 'nonFiniteCount' | 'cosi
 export function backendField(backend: InferenceBackend): { backend?: InferenceBackend } {
   return backend === 'onnxruntime' ? {} : { backend };
 }
+
+/**
+ * Plan vs realized: how wide (precise) a precision is, low = narrow. TensorRT's realized precision of an engine
+ * layer (app/trt TrtDataType, or the inspector's own spelling: "Int8", "Half", "Float") against the plan's.
+ * Types without a place here (int32, int64, bool, unknown) are never compared.
+ */
+const WIDTH_RANK: Readonly<Record<string, number>> = { fp4: 0, int4: 0, fp8: 1, int8: 1, uint8: 1, fp16: 2, bf16: 2, fp32: 3 };
+const PRECISION_ALIASES: Readonly<Record<string, string>> = { half: 'fp16', float16: 'fp16', float: 'fp32', float32: 'fp32', bfloat16: 'bf16' };
+
+/** A realized precision in the TrtDataType spelling ("Half" → "fp16"); null when there is none. */
+export function normalizedEnginePrecision(precision: string | null | undefined): string | null {
+  if (!precision) return null;
+  const p = precision.trim().toLowerCase();
+  return PRECISION_ALIASES[p] ?? p;
+}
+
+/** "INT8", "FP32", "?" for unknown: how the UI names a realized precision. */
+export function enginePrecisionLabel(precision: string | null | undefined): string {
+  const p = normalizedEnginePrecision(precision);
+  if (p === null) return '–';
+  return p === 'unknown' ? '?' : p.toUpperCase();
+}
+
+/** Reformat copies change a tensor's layout/type and compute nothing: their precision says nothing about the plan. */
+function isReformatLayer(engineLayer: string | null): boolean {
+  return engineLayer !== null && /reformat/i.test(engineLayer);
+}
+
+/**
+ * True when TensorRT ran the layer's engine layer wider than the plan asked: fp16/bf16/fp32 where int8 was asked, fp32
+ * where fp16 was asked. Narrower, equal, reformat copies, unknown or non-float types and rows without an engine
+ * layer are not flagged.
+ */
+export function ranWiderThanPlanned(row: Pick<LayerRow, 'precision' | 'engineLayer' | 'enginePrecision'>): boolean {
+  const realized = normalizedEnginePrecision(row.enginePrecision);
+  if (realized === null || isReformatLayer(row.engineLayer)) return false;
+  const ran = WIDTH_RANK[realized];
+  const asked = WIDTH_RANK[row.precision];
+  return ran !== undefined && asked !== undefined && ran > asked;
+}
+
+/** The warning of a layer that ran wider than planned (the "Ran as" cell's and the detail's tooltip); null otherwise. */
+export function widerThanPlannedTooltip(row: Pick<LayerRow, 'precision' | 'engineLayer' | 'enginePrecision'>): string | null {
+  if (!ranWiderThanPlanned(row)) return null;
+  const asked = row.precision.toUpperCase();
+  const ran = enginePrecisionLabel(row.enginePrecision);
+  const why = row.precision === 'int8' ? 'no INT8 kernel / Q/DQ placement' : `no ${asked} kernel / Cast placement`;
+  return `${asked} was asked; TensorRT ran this layer in ${ran} (${why})`;
+}
+
+export function widerThanPlannedCount(rows: readonly Pick<LayerRow, 'precision' | 'engineLayer' | 'enginePrecision'>[]): number {
+  let n = 0;
+  for (const row of rows) if (ranWiderThanPlanned(row)) n++;
+  return n;
+}
+
+/** "3 layers ran wider than planned". */
+export function widerThanPlannedNote(count: number): string {
+  return `${count.toLocaleString('en-US')} layer${count === 1 ? '' : 's'} ran wider than planned`;
+}
+
+/**
+ * Sort key of the "Ran as" column: layers that ran wider than planned first, then by realized precision from narrow
+ * to wide, unknown types last; null (no engine layer) sorts after everything.
+ */
+export function enginePrecisionSortValue(row: Pick<LayerRow, 'precision' | 'engineLayer' | 'enginePrecision'>): number | null {
+  const realized = normalizedEnginePrecision(row.enginePrecision);
+  if (realized === null) return null;
+  const rank = WIDTH_RANK[realized] ?? 9;
+  return (ranWiderThanPlanned(row) ? 0 : 10) + rank;
+}

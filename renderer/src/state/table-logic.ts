@@ -3,10 +3,13 @@
  */
 import type { LayerRow } from '../../../app/contract/views';
 import type { Precision } from '../../../app/precision/plan';
+import { enginePrecisionSortValue, ranWiderThanPlanned } from './backend-logic';
 
 export type ColumnKey =
   | 'index' | 'name' | 'opType' | 'precision' | 'cosineSimilarity' | 'sqnrDb' | 'relL2Error' | 'maxAbsError'
-  | 'p99AbsError' | 'saturationRate' | 'amax' | 'isolatedCosine' | 'sensitivityRank' | 'nonFiniteCount';
+  | 'p99AbsError' | 'saturationRate' | 'amax' | 'isolatedCosine' | 'sensitivityRank' | 'nonFiniteCount'
+  /** TensorRT builds only: the engine layer, its realized precision ("Ran as") and its average time. */
+  | 'engineLayer' | 'enginePrecision' | 'engineMs';
 
 export type SortDirection = 'asc' | 'desc';
 export interface SortSpec {
@@ -19,6 +22,8 @@ export interface FilterSpec {
   /** Empty = all. */
   opTypes: string[];
   precisions: Precision[];
+  /** Only layers TensorRT ran wider than their built plan precision (e.g. FP32 where INT8 was asked). */
+  widerThanPlanned: boolean;
 }
 
 /** Which way is worse, for the colour scale and the "worst first" default direction. null: not a metric. */
@@ -26,11 +31,13 @@ export const WORSE_WHEN: Record<ColumnKey, 'low' | 'high' | null> = {
   index: null, name: null, opType: null, precision: null,
   cosineSimilarity: 'low', sqnrDb: 'low', relL2Error: 'high', maxAbsError: 'high', p99AbsError: 'high',
   saturationRate: 'high', amax: 'high', isolatedCosine: 'low', sensitivityRank: 'low', nonFiniteCount: 'high',
+  // Slow engine layers are the hot spots of a timing column; "Ran as" sorts wider-than-planned first on its own.
+  engineLayer: null, enginePrecision: null, engineMs: 'high',
 };
 
 /** Worst SQNR first: the question a user opens the table with. */
 export const DEFAULT_SORT: SortSpec = { key: 'sqnrDb', direction: 'asc' };
-export const EMPTY_FILTER: FilterSpec = { text: '', opTypes: [], precisions: [] };
+export const EMPTY_FILTER: FilterSpec = { text: '', opTypes: [], precisions: [], widerThanPlanned: false };
 
 const PRECISION_ORDER: Record<Precision, number> = { int8: 0, fp16: 1, fp32: 2 };
 
@@ -44,6 +51,7 @@ export function sortValue(row: LayerRow, key: ColumnKey, precisionOf: (row: Laye
     case 'opType': return row.opType;
     case 'precision': return PRECISION_ORDER[precisionOf(row)];
     case 'sqnrDb': return row.sqnrDb ?? (row.mse === 0 ? Number.POSITIVE_INFINITY : null);
+    case 'enginePrecision': return enginePrecisionSortValue(row);
     default: return row[key];
   }
 }
@@ -83,6 +91,8 @@ export function filterRows(rows: readonly LayerRow[], filter: FilterSpec, precis
   return rows.filter((row) => {
     if (ops && !ops.has(row.opType)) return false;
     if (precisions && !precisions.has(precisionOf(row))) return false;
+    // Against the precision the build ran with (what TensorRT was asked), not a staged one.
+    if (filter.widerThanPlanned && !ranWiderThanPlanned(row)) return false;
     if (!text) return true;
     return row.name.toLowerCase().includes(text) || row.id.toLowerCase().includes(text) || row.opType.toLowerCase().includes(text) || row.output.toLowerCase().includes(text);
   });
