@@ -40,7 +40,7 @@ function profilePart(profile: LayerProfile, summary: ArtifactSummary): void {
   summary.slowestLayers = slowest(profile);
   if (profile.iterations !== undefined) summary.notes.push(`profile over ${profile.iterations} iteration${profile.iterations === 1 ? '' : 's'}`);
   if (profile.format === 'trtexec-json-legacy') summary.notes.push('older --exportProfile format (no medians)');
-  if (profile.recoveredFromInvalidJson) summary.notes.push('invalid JSON (unescaped layer names): read line by line');
+  if (profile.recoveredFromInvalidJson) summary.notes.push(profile.nonFiniteRows ? `invalid JSON (nan/inf numbers in ${profile.nonFiniteRows} row${profile.nonFiniteRows === 1 ? '' : 's'}, read as 0 ms): read line by line` : 'invalid JSON (unescaped layer names): read line by line');
 }
 
 export function summarizeArtifact(artifact: TrtArtifact): ArtifactSummary {

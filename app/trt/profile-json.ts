@@ -21,6 +21,7 @@ function recoverByLines(file: string, text: string, cause: unknown): LayerProfil
   const layers: ProfileLayer[] = [];
   let iterations: number | undefined;
   let legacy = true;
+  let nonFinite = 0;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
@@ -31,10 +32,17 @@ function recoverByLines(file: string, text: string, cause: unknown): LayerProfil
       continue;
     }
     const m = ROW.exec(line);
-    const numbers = m ? [m[2], m[3], m[4], m[5]].map((v) => (v === undefined ? undefined : Number(v))) : [];
-    if (!m || numbers.some((n) => n !== undefined && !Number.isFinite(n))) throw cause instanceof Error ? cause : trtError('TRT_JSON_MALFORMED', file, `line ${i + 1} is not a profile row`);
-    const layer: ProfileLayer = { name: m[1], totalMs: numbers[0]!, averageMs: numbers[1]!, percentage: numbers[3]! };
-    if (numbers[2] !== undefined) {
+    // trtexec prints C++'s "nan"/"-nan"/"inf" (e.g. percentage of a zero total, a layer that never ran): such a value
+    // is not valid JSON; it is read as "no value" (times as 0 ms).
+    const numbers = m ? [m[2], m[3], m[4], m[5]].map((v) => (v === undefined ? undefined : /^-?(?:nan|inf)/i.test(v.trim()) ? NaN : Number(v))) : [];
+    if (!m || numbers.some((n, k) => n !== undefined && !Number.isFinite(n) && !/^-?(?:nan|inf)/i.test([m[2], m[3], m[4], m[5]][k]!.trim()))) {
+      throw cause instanceof Error ? cause : trtError('TRT_JSON_MALFORMED', file, `line ${i + 1} is not a profile row`);
+    }
+    if (numbers.some((n) => n !== undefined && !Number.isFinite(n))) nonFinite++;
+    const finite = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? n : 0);
+    const layer: ProfileLayer = { name: m[1], totalMs: finite(numbers[0]), averageMs: finite(numbers[1]) };
+    if (numbers[3] !== undefined && Number.isFinite(numbers[3])) layer.percentage = numbers[3];
+    if (numbers[2] !== undefined && Number.isFinite(numbers[2])) {
       layer.medianMs = numbers[2];
       legacy = false;
     }
@@ -42,7 +50,9 @@ function recoverByLines(file: string, text: string, cause: unknown): LayerProfil
     layers.push(layer);
   }
   if (layers.length === 0) throw cause;
-  return { ...finish(layers, iterations, legacy), recoveredFromInvalidJson: true };
+  const profile: LayerProfile = { ...finish(layers, iterations, legacy), recoveredFromInvalidJson: true };
+  if (nonFinite > 0) profile.nonFiniteRows = nonFinite;
+  return profile;
 }
 
 export function parseProfileJson(file: string, text: string): LayerProfile {

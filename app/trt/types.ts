@@ -146,6 +146,8 @@ export interface LayerProfile {
   totalAverageMs: number;
   /** True when the JSON was not valid (unescaped layer names) and was read line by line instead. */
   recoveredFromInvalidJson?: boolean;
+  /** Rows whose numbers trtexec printed as nan/inf (read as 0 ms / no percentage). */
+  nonFiniteRows?: number;
 }
 
 export interface TimesSummary {

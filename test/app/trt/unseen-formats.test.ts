@@ -339,3 +339,21 @@ test('TensorRT 7.x performance summary (Host Latency / Enqueue Time / GPU Comput
   // "throughput: 0 qps" (explicit batch in 7.x) is not reported as a measurement.
   assert.equal(parseTrtexecLog('z.log', '[I] Host Latency\n[I] min: 1 ms (end to end 2 ms)\n[I] throughput: 0 qps\n').performance?.throughputQps, undefined);
 });
+
+test('--exportProfile rows with C++ nan/inf (zero total time) are read as 0 ms instead of failing the file', () => {
+  const text = [
+    '[',
+    '  { "count" : 0 }',
+    ', { "name" : "conv", "timeMs" : 0, "averageMs" : -nan, "medianMs" : 0, "percentage" : nan }',
+    ', { "name" : "pool", "timeMs" : 0, "averageMs" : inf, "medianMs" : 0, "percentage" : -nan }',
+    ']',
+  ].join('\n');
+  const artifact = parseTrtArtifact('p.profile.json', text);
+  if (artifact.kind !== 'profile-json') return assert.fail(artifact.kind);
+  assert.deepEqual(artifact.profile.layers, [
+    { name: 'conv', totalMs: 0, averageMs: 0, medianMs: 0 },
+    { name: 'pool', totalMs: 0, averageMs: 0, medianMs: 0 },
+  ]);
+  assert.equal(artifact.profile.nonFiniteRows, 2);
+  assert.ok(summarizeArtifact(artifact).notes.some((n) => /nan\/inf numbers in 2 rows/.test(n)));
+});
