@@ -29,6 +29,7 @@ export function detectTrtArtifact(name: string, input: string): DetectedArtifact
     if (/^\[\s*\{\s*"count"\s*:/.test(start) || /^\[\s*\{\s*"name"\s*:\s*"/.test(start) && /"averageMs"/.test(head)) return { kind: 'profile-json', reason: 'JSON list starting with {"count"} / layer rows with averageMs' };
     if (/"startEnqMs"|"latencyMs"/.test(head) && start.startsWith('[')) return { kind: 'times-json', reason: 'JSON list of per-inference timestamps (startEnqMs…latencyMs)' };
     if (/^\{\s*"Layers"\s*:/.test(start)) return { kind: 'layer-info-json', reason: 'JSON object with "Layers"' };
+    if (/^\{\s*"Name"\s*:/.test(start) && /"LayerType"\s*:/.test(head)) return { kind: 'layer-info-json', reason: 'layer objects one after another' };
     if (/"performance_summary"|"build_options"|"model_options"/.test(head) || /^\[\s*\{\s*"Name"\s*:[^]*"ComputeCapability"/.test(start)) {
       return { kind: 'trex-metadata-json', reason: 'TREx metadata (build options, performance summary or device)' };
     }
@@ -58,6 +59,9 @@ export function detectTrtArtifact(name: string, input: string): DetectedArtifact
   }
   if (inspectorLines) return { kind: 'inspector-log', reason: "engine inspector lines 'Name: …, LayerType: …'" };
   if (findLayerInfoJson(head) !== undefined) return { kind: 'layer-info-json', reason: 'text holding a {"Layers": …} JSON object' };
+  if (/^\s*\{\s*$/m.test(head) && /"Name"\s*:/.test(head) && /"LayerType"\s*:/.test(head)) {
+    return { kind: 'layer-info-json', reason: 'text holding layer JSON objects ("Name", "LayerType")' };
+  }
   const firstLines = start.split('\n', 6).map((l) => l.trim()).filter((l) => l !== '');
   if (firstLines.length > 0 && firstLines.every((l) => ORT_TABLE_LINE.test(l)) && /cache|calib|table/.test(lower)) {
     return { kind: 'calibration-cache', reason: "ONNX Runtime calibration table lines 'tensor value'" };

@@ -10,7 +10,7 @@
 import { assignProfiles, makeEngineLayer } from './engine-layer';
 import { JsonReader, parseJsonBounded } from './json-input';
 import { dataTypeOf } from './realized-precision';
-import { trtError } from './trt-errors';
+import { TRT_LIMITS, trtError } from './trt-errors';
 import type { EngineTensor, LayerInfo } from './types';
 
 /** Locates the `{"Layers": …}` object in a text that may hold other lines around it. */
@@ -22,6 +22,61 @@ export function findLayerInfoJson(text: string): { json: string; startLine: numb
   let startLine = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < match.index; i = text.indexOf('\n', i + 1)) startLine++;
   return { json: text.slice(match.index, end + 1), startLine };
+}
+
+/**
+ * Layer objects printed one after another (`IEngineInspector::getLayerInformation(i, kJSON)` in a loop, often with
+ * "--- Layer i ---" lines between them, or as JSON Lines): every top-level `{…}` that parses to an object with a
+ * string "Name". Returns undefined when there is none.
+ */
+export function findLayerObjects(file: string, text: string): { objects: unknown[]; startLine: number } | undefined {
+  const objects: unknown[] = [];
+  let startLine = 0;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    if (c !== 123 /* { */) continue;
+    // A top-level object: scan to its matching brace, honouring strings.
+    let depth = 0;
+    let inString = false;
+    let end = -1;
+    for (let j = i; j < text.length; j++) {
+      const d = text.charCodeAt(j);
+      if (inString) {
+        if (d === 92) j++;
+        else if (d === 34) inString = false;
+        continue;
+      }
+      if (d === 34) inString = true;
+      else if (d === 123 || d === 91) depth++;
+      else if (d === 125 || d === 93) {
+        depth--;
+        if (depth === 0) {
+          end = j;
+          break;
+        }
+      }
+    }
+    if (end < 0) break;
+    const chunk = text.slice(i, end + 1);
+    let value: unknown;
+    try {
+      value = parseJsonBounded(file, chunk, line - 1);
+    } catch (error) {
+      // A fragment that is not JSON (log text with braces) is skipped; a layer object that is broken is reported.
+      if (/"LayerType"\s*:/.test(chunk)) throw error;
+      value = undefined;
+    }
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { Name?: unknown }).Name === 'string') {
+      if (objects.length === 0) startLine = line;
+      if (objects.length >= TRT_LIMITS.maxItems) throw trtError('TRT_TOO_MANY_ITEMS', file, `more than ${TRT_LIMITS.maxItems} layer objects`);
+      objects.push(value);
+    }
+    for (let k = i; k < end; k++) if (text.charCodeAt(k) === 10) line++;
+    i = end;
+  }
+  return objects.length > 0 ? { objects, startLine } : undefined;
 }
 
 function readTensor(reader: JsonReader, value: unknown, path: string): EngineTensor {
@@ -47,15 +102,27 @@ export function parseLayerInfoJson(file: string, text: string): LayerInfo {
   let lineOffset = 0;
   let embeddedAtLine: number | undefined;
   const trimmed = text.trimStart();
+  let parsed: unknown;
+  const objectsOf = () => {
+    const objects = findLayerObjects(file, text);
+    if (!objects) throw trtError('TRT_JSON_SCHEMA', file, 'no {"Layers": …} object found');
+    embeddedAtLine = objects.startLine;
+    return objects.objects;
+  };
   if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
     const found = findLayerInfoJson(text);
-    if (!found) throw trtError('TRT_JSON_SCHEMA', file, 'no {"Layers": …} object found');
-    json = found.json;
-    lineOffset = found.startLine - 1;
-    embeddedAtLine = found.startLine;
+    if (found) {
+      json = found.json;
+      lineOffset = found.startLine - 1;
+      embeddedAtLine = found.startLine;
+    } else parsed = objectsOf();
+  } else if (trimmed.startsWith('{') && !/^\{\s*"Layers"\s*:/.test(trimmed) && /^\{\s*"Name"\s*:/.test(trimmed)) {
+    // One layer object after another (JSON Lines).
+    parsed = objectsOf();
+    embeddedAtLine = undefined;
   }
   const reader = new JsonReader(file);
-  const parsed = parseJsonBounded(file, json, lineOffset);
+  parsed ??= parseJsonBounded(file, json, lineOffset);
   // Tools that keep only the inspector's "Layers" array (e.g. layers_<backend>.json next to profile_<backend>.json)
   // write the list itself.
   const root = Array.isArray(parsed) ? { Layers: parsed } : reader.object(parsed, '$');

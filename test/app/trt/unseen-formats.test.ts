@@ -357,3 +357,21 @@ test('--exportProfile rows with C++ nan/inf (zero total time) are read as 0 ms i
   assert.equal(artifact.profile.nonFiniteRows, 2);
   assert.ok(summarizeArtifact(artifact).notes.some((n) => /nan\/inf numbers in 2 rows/.test(n)));
 });
+
+test('layer objects printed one by one (getLayerInformation per layer: "--- Layer i ---" separators, or JSON Lines)', () => {
+  const layer = (name: string, type: string, dtype: string, meta: string) => JSON.stringify({ Name: name, LayerType: type, Inputs: [{ Name: 'x', Dimensions: [-1, 16], 'Format/Datatype': dtype }], Outputs: [], TacticName: '', StreamId: 0, Metadata: meta }, null, 2);
+  const separated = ['--- Layer 0 ---', layer('/fc1/Gemm_myl0_2', 'gemm', 'Int8', '[ONNX Layer: /fc1/Gemm]\u001f[ONNX Layer: /fc1/DequantizeLinear]'), '--- Layer 1 ---', layer('__myl_Cast_myl0_3', 'kgen', 'Float', '')].join('\n');
+  assert.equal(detectTrtArtifact('layer_info.json', separated).kind, 'layer-info-json');
+  const artifact = parseTrtArtifact('layer_info.json', separated);
+  if (artifact.kind !== 'layer-info-json') return assert.fail(artifact.kind);
+  assert.deepEqual(artifact.layerInfo.layers.map((l) => [l.name, l.layerType, l.precision, l.metadataNodes]), [
+    ['/fc1/Gemm_myl0_2', 'gemm', 'int8', ['/fc1/Gemm', '/fc1/DequantizeLinear']],
+    ['__myl_Cast_myl0_3', 'kgen', 'fp32', []],
+  ]);
+  assert.equal(artifact.layerInfo.embeddedAtLine, 2);
+  const jsonl = [JSON.stringify({ Name: 'a', LayerType: 'CaskConvolution', Inputs: [], Outputs: [{ Name: 'y', 'Format/Datatype': 'Half' }] }), JSON.stringify({ Name: 'b', LayerType: 'NoOp', Inputs: [], Outputs: [] })].join('\n');
+  const lines2 = parseTrtArtifact('layers.jsonl', jsonl);
+  assert.deepEqual(lines2.kind === 'layer-info-json' ? lines2.layerInfo.layers.map((l) => l.name) : lines2.kind, ['a', 'b']);
+  // A broken layer object is an error with its line, not silently skipped.
+  assert.throws(() => parseTrtArtifact('bad.txt', '--- Layer 0 ---\n{\n  "Name": "a",\n  "LayerType": "X",\n  "Inputs": [,]\n}\n'), /bad\.txt: invalid JSON at line 5/);
+});
