@@ -139,9 +139,32 @@ export function parsePolygraphyLog(file: string, input: string): PolygraphyLog {
       }
       return;
     }
+    // Polygraphy ≤ 0.4x (TensorRT 7–8.4 era): "Required tolerances: [atol=A] OR [rtol=…, atol=…] OR [rtol=R, atol=…]"
+    // carries the max absolute (A) and relative (R) differences; later "Minimum Required Tolerance: elemwise error |
+    // [abs=A] OR [rel=R]" does too (for the mean/median error statistics it carries those instead: not a max).
+    if (current && (m = /^Required tolerances: \[atol=([^\]]+)\] OR \[rtol=[^\]]*\] OR \[rtol=([^,\]]+)/.exec(body))) {
+      const abs = Number(m[1]);
+      const rel = Number(m[2]);
+      if (Number.isFinite(abs) && current.maxAbsError === undefined) current.maxAbsError = abs;
+      if (Number.isFinite(rel) && current.maxRelError === undefined) current.maxRelError = rel;
+      return;
+    }
+    if (current && (m = /^Minimum Required Tolerance: (?:elemwise|max) error \| \[abs=([^\]]+)\] OR \[rel=([^\]]+)\]/.exec(body))) {
+      const abs = Number(m[1]);
+      const rel = Number(m[2]);
+      if (Number.isFinite(abs) && current.maxAbsError === undefined) current.maxAbsError = abs;
+      if (Number.isFinite(rel) && current.maxRelError === undefined) current.maxRelError = rel;
+      return;
+    }
     if ((m = /^(PASSED|FAILED) \| Output: '(.*?)'/.exec(body))) {
       const base = current && current.output === m[2] ? current : { output: m[2], line: line.number };
       result.comparisons.push({ ...base, passed: m[1] === 'PASSED' });
+      current = undefined;
+      return;
+    }
+    // Older Polygraphy: the verdict names no output; it belongs to the comparison in progress.
+    if (current && (m = /^(PASSED|FAILED) \| Difference (?:is within|exceeds) tolerance/.exec(body))) {
+      result.comparisons.push({ ...current, passed: m[1] === 'PASSED' });
       current = undefined;
     }
   });

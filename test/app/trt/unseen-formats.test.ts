@@ -375,3 +375,24 @@ test('layer objects printed one by one (getLayerInformation per layer: "--- Laye
   // A broken layer object is an error with its line, not silently skipped.
   assert.throws(() => parseTrtArtifact('bad.txt', '--- Layer 0 ---\n{\n  "Name": "a",\n  "LayerType": "X",\n  "Inputs": [,]\n}\n'), /bad\.txt: invalid JSON at line 5/);
 });
+
+test('older Polygraphy comparisons: verdicts without the output name, tolerances as "Required tolerances" / "Minimum Required Tolerance"', () => {
+  const log = parsePolygraphyLog('old.log', lines(
+    '[I] RUNNING | Command: /usr/local/bin/polygraphy run model.onnx --trt --onnxrt',
+    "[I] Comparing Output: 'output' (dtype=float32, shape=(1, 1000)) with 'output' (dtype=float32, shape=(1, 1000))",
+    '[I]     Required tolerances: [atol=0.0037174] OR [rtol=1e-05, atol=0.0037167] OR [rtol=0.086, atol=1e-05] | Mean Error: Absolute=0.00051, Relative=0.0012',
+    '[I]     Runner: trt-runner-N0-01/13/21-10:00:00 | Stats: mean=0.001, min=-3.1 at (0, 12), max=9.1 at (0, 4)',
+    '[E]     FAILED | Difference exceeds tolerance (rtol=1e-05, atol=1e-05)',
+    "[I] Comparing Output: 'scores' (dtype=float32, shape=(1, 10)) with 'scores' (dtype=float32, shape=(1, 10)) | Tolerance: [abs=1e-05, rel=1e-05] | Checking elemwise error",
+    "[I]     Error Metrics: scores",
+    '[I]         Minimum Required Tolerance: elemwise error | [abs=2.3842e-07] OR [rel=4.1e-07] (requirements may be lower if both abs/rel tolerances are set)',
+    '[I]         PASSED | Difference is within tolerance (rel=1e-05, abs=1e-05)',
+    "[E]     FAILED | Mismatched outputs: ['output']",
+    '[E] FAILED | Command: /usr/local/bin/polygraphy run model.onnx --trt --onnxrt',
+  ));
+  assert.deepEqual(log.comparisons.map((c) => [c.output, c.passed, c.maxAbsError, c.maxRelError]), [
+    ['output', false, 0.0037174, 0.086],
+    ['scores', true, 2.3842e-7, 4.1e-7],
+  ]);
+  assert.deepEqual(log.commands.map((c) => c.status), ['FAILED']);
+});
