@@ -77,6 +77,7 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
   const dumpProfile = new DumpProfileReader();
   let log: Omit<TrtexecLog, 'lineCount' | 'diagnostics' | 'warningCount' | 'errorCount' | 'tactics' | 'engineLayers' | 'builderPasses' | 'droppedCandidates'> = {};
   let pass = 0;
+  let sawComputingCosts = false;
   let libraryVersion: string | undefined;
   let layer: LayerTactics | undefined;
   let combination: FormatCombination | undefined;
@@ -246,6 +247,7 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
       if (body.trim() === '' || body.startsWith('===')) inPerformance = body.trim() === '';
     }
     if ((m = RE.computing.exec(body))) {
+      sawComputingCosts = true;
       startLayer(m[1].trim(), line.number, foreignMetadata.get(m[1].trim()) ?? []);
       return;
     }
@@ -273,6 +275,9 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
       combination = undefined;
       return;
     }
+    // TensorRT 7 prints no "Computing costs for" line: a layer's search starts with its first format combination
+    // and is named by its Timing Runner lines.
+    if (!layer && !sawComputingCosts && RE.combination.test(body)) startLayer('', line.number);
     if (!layer) return;
     if ((m = RE.combination.exec(body))) {
       combination = { formats: m[1], candidates: [], droppedCandidates: 0, line: line.number };
@@ -281,7 +286,17 @@ export function parseTrtexecLog(file: string, input: string): TrtexecLog {
       return;
     }
     if ((m = RE.runner.exec(body))) {
-      if (layer.name === '') layer.name = m[1];
+      if (!sawComputingCosts && layer.name !== '' && m[1] !== layer.name && !/^(?:<reformat>|Optimizer Reformat)/.test(m[1])) {
+        // TensorRT 7: the combination just opened belongs to the next layer, whose runner is timed now.
+        const opened = combination && combination.candidates.length === 0 && !combination.chosen && !combination.fastest ? combination : undefined;
+        if (opened) layer.combinations.pop();
+        startLayer(m[1], line.number);
+        if (opened) {
+          layer!.combinations.push(opened);
+          combination = opened;
+        }
+      }
+      if (layer!.name === '') layer!.name = m[1];
       runner = m[2];
       pendingName = undefined;
       return;

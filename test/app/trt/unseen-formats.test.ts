@@ -396,3 +396,38 @@ test('older Polygraphy comparisons: verdicts without the output name, tolerances
   ]);
   assert.deepEqual(log.commands.map((c) => c.status), ['FAILED']);
 });
+
+test('TensorRT 7 tactic search without "Computing costs for" lines: layers are named by their Timing Runner', () => {
+  const log = parseTrtexecLog('t7.log', lines(
+    '[TensorRT] VERBOSE: *************** Autotuning format combination: Float(1536,3,1) -> Float(1536,3,1) ***************',
+    '[TensorRT] VERBOSE: --------------- Timing Runner: Fill_20 (Fill)',
+    '[TensorRT] VERBOSE: Tactic: 0 Time: 0.004',
+    '[TensorRT] VERBOSE: Fastest Tactic: 0 Time: 0.004',
+    '[TensorRT] VERBOSE: >>>>>>>>>>>>>>> Chose Runner Type: Fill Tactic: 0',
+    '[TensorRT] VERBOSE: *************** Autotuning Reformat:Float(1536,3,1) -> Half(1536,3,1) ***************',
+    '[TensorRT] VERBOSE: --------------- Timing Runner: Optimizer Reformat (Reformat)',
+    '[TensorRT] VERBOSE: Tactic: 1002 Time: 0.008192',
+    '[TensorRT] VERBOSE: Fastest Tactic: 0 Time: 0.006144',
+    '[TensorRT] VERBOSE: *************** Autotuning format combination: Float(1536,3,1) -> Float(3,1) ***************',
+    '[TensorRT] VERBOSE: --------------- Timing Runner: Flatten_21 (Shuffle)',
+    '[TensorRT] VERBOSE: Tactic: 0 Time: 0.00512',
+    '[TensorRT] VERBOSE: Tactic: 1 Time: 0.008192',
+    '[TensorRT] VERBOSE: Fastest Tactic: 0 Time: 0.00512',
+    '[TensorRT] VERBOSE: >>>>>>>>>>>>>>> Chose Runner Type: Shuffle Tactic: 0',
+    '[TensorRT] VERBOSE: *************** Autotuning format combination: Half(1536,3,1) -> Half(3,1) ***************',
+    '[TensorRT] VERBOSE: --------------- Timing Runner: Flatten_21 (Shuffle)',
+    '[TensorRT] VERBOSE: Tactic: 0 Time: 0.00512',
+    '[TensorRT] VERBOSE: >>>>>>>>>>>>>>> Chose Runner Type: Shuffle Tactic: 0',
+    '[TensorRT] VERBOSE: *************** Autotuning format combination: Float(3,1) -> Float(3,1) ***************',
+    '[TensorRT] VERBOSE: --------------- Timing Runner: LeakyRelu_144 (PointWiseV2)',
+    '[TensorRT] VERBOSE: Tactic: -32 time 0.078624',
+    '[TensorRT] VERBOSE: Fastest Tactic: -32 Time: 0.078624',
+    '[TensorRT] VERBOSE: >>>>>>>>>>>>>>> Chose Runner Type: PointWiseV2 Tactic: -32',
+  ));
+  assert.deepEqual(log.tactics.map((t) => [t.name, t.combinations.map((c) => c.formats), t.combinations.map((c) => c.candidates.length)]), [
+    ['Fill_20', ['Float(1536,3,1) -> Float(1536,3,1)'], [1]],
+    ['Flatten_21', ['Float(1536,3,1) -> Float(3,1)', 'Half(1536,3,1) -> Half(3,1)'], [2, 1]],
+    ['LeakyRelu_144', ['Float(3,1) -> Float(3,1)'], [1]],
+  ]);
+  assert.deepEqual(log.tactics[2].selected, { formats: 'Float(3,1) -> Float(3,1)', runner: 'PointWiseV2', tactic: '-32', timeMs: 0.078624 });
+});
