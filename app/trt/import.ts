@@ -21,10 +21,11 @@ export interface TrtImportOptions {
 }
 
 /**
- * Export-specific endings: `x.engine.graph.json`, `x_layer.json` + `x_profile.json` (NVIDIA's QAT guide),
+ * Export-specific endings: `x.engine.graph.json`, TREx's `x.engine.build.log` / `x.engine.profile.log`,
+ * `x_layer.json` + `x_profile.json` (NVIDIA's QAT guide),
  * `x-exportLayerInfo.log`; a file named only by the ending (`profile.json`, `layer_info.json`) belongs to its folder.
  */
-const SUFFIX = /(?:[._-]|(?<=^|\/))(?:graph|profile|timing|times|layers?(?:[-_]?info)?|export(?:LayerInfo|Profile|Times)|(?:build|profile)[._]metadata|metadata)(?:\.(?:json|log|txt))?$/i;
+const SUFFIX = /(?:[._-]|(?<=^|\/))(?:graph|profile|timing|times|build|layers?(?:[-_]?info)?|export(?:LayerInfo|Profile|Times)|(?:build|profile)[._]metadata|metadata)(?:\.(?:json|log|txt))?$/i;
 
 /** Folder + name without the export-specific suffix (the folder alone for a file named only by the suffix). */
 export function engineStem(file: string): string {

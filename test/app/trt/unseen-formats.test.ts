@@ -225,6 +225,9 @@ test('engine stems: files named only by the export ending belong to their folder
   assert.equal(engineStem('q/yolov7_qat_layer.json'), 'q/yolov7_qat');
   assert.equal(engineStem('q/yolov7_qat_profile.json'), 'q/yolov7_qat');
   assert.equal(engineStem('q/players.json'), 'q/players');
+  assert.equal(engineStem('t/r.onnx.engine.build.log'), 't/r.onnx.engine');
+  assert.equal(engineStem('t/r.onnx.engine.profile.log'), 't/r.onnx.engine');
+  assert.equal(engineStem('t/rebuild.log'), 't/rebuild');
   const result = importTrtArtifacts([
     { name: 'nb/layer_info.json', text: '{"Layers": ["a", "b"], "Bindings": ["x"]}' },
     { name: 'nb/profile.json', text: '[{ "count" : 2 }, { "name" : "a", "timeMs" : 2, "averageMs" : 1, "medianMs" : 1, "percentage" : 50 }, { "name" : "b", "timeMs" : 2, "averageMs" : 1, "medianMs" : 1, "percentage" : 50 }]' },
