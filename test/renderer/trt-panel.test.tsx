@@ -24,10 +24,10 @@ function text(html: string): string {
 const bodyRows = (html: string) => (html.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1].match(/<tr(?![^>]*class="pad")[^>]*>/g) ?? []).length;
 
 describe('the fixture is a real import of the shared TensorRT files', () => {
-  test('cookbook log: 4,713 lines, 23 tactic searches, 1,136 candidates; ResNet-18: 3 engines and one diff', () => {
+  test('cookbook log: 4,713 lines, 34 tactic searches (incl. Myelin autotuning ops), 2,923 candidates; ResNet-18: 3 engines and one diff', () => {
     assert.equal(log.lineCount, 4713);
-    assert.equal(log.tactics.length, 23);
-    assert.equal(result.summaries[0].tacticCandidates, 1136);
+    assert.equal(log.tactics.length, 34);
+    assert.equal(result.summaries[0].tacticCandidates, 2923);
     assert.deepEqual(result.engines.map((e) => e.layers.length), [6, 32, 36, 37]);
     assert.equal(result.diffs.length, 1);
     assert.equal(result.failures[0].code, 'TRT_JSON_MALFORMED');
@@ -42,7 +42,7 @@ describe('TrtSummaryCard', () => {
     assert.match(html, /TRT_JSON_MALFORMED \S*\/broken\/truncated\.profile\.json ?: invalid JSON at line 1, column 39: Unterminated string/);
   });
   test('per-file rows: kind, TRT version, layers, tactics, warnings; profile total time in ms', () => {
-    assert.match(html, /nvidia-trt-cookbook-trtexec-trt10\.16\/result-02\.log trtexec-log 10\.16\.1 6 FP16 4 FP32 2 – 21\/23 · 1,136 cand\. 10 0/);
+    assert.match(html, /nvidia-trt-cookbook-trtexec-trt10\.16\/result-02\.log trtexec-log 10\.16\.1 6 FP16 4 FP32 2 – 32\/34 · 2,923 cand\. 10 0/);
     assert.match(html, /fp32\/resnet\.onnx\.engine\.profile\.json profile-json – 32 – 2\.124 ms/);
     assert.match(html, /qat\/resnet-qat\.onnx\.engine\.graph\.json layer-info-json – 37 INT8 22 FP16 12 FP32 3/);
   });
@@ -51,10 +51,10 @@ describe('TrtSummaryCard', () => {
 describe('TacticLogViewer (trtexec --verbose, TensorRT 10.16)', () => {
   const html = renderToString(<TacticLogViewer file={tacticLogs(result)[0].file} log={log} />);
   const body = text(html);
-  test('log facts and the list of 23 tactic searches', () => {
-    assert.match(body, /4,713 lines · TensorRT 10\.16\.1 · FP32\+FP16 · 3 builder passes · 23 tactic searches \(21 with a chosen tactic\) · 1,136 candidates/);
-    assert.match(body, /23 of 23/);
-    assert.equal((html.match(/data-tactic-key=/g) ?? []).length, 23);
+  test('log facts and the list of 34 tactic searches', () => {
+    assert.match(body, /4,713 lines · TensorRT 10\.16\.1 · FP32\+FP16 · 3 builder passes · 34 tactic searches \(32 with a chosen tactic\) · 2,923 candidates/);
+    assert.match(body, /34 of 34/);
+    assert.equal((html.match(/data-tactic-key=/g) ?? []).length, 34);
   });
   test('the first layer: its chosen tactic and time, the kept combination open with its 32 candidates sorted by time', () => {
     assert.match(body, /node_conv2d \+ node_relu line 555 · builder pass 1 · 10 format combinations/);
@@ -77,7 +77,7 @@ describe('TacticLogViewer (trtexec --verbose, TensorRT 10.16)', () => {
     assert.equal(filterTactics(log.tactics, { text: 'MAX_POOL', pass: null }).length, 6);
     assert.equal(filterTactics(log.tactics, { text: 'max_pool', pass: 2 }).length, 2);
     const filtered = text(renderToString(<TacticLogViewer file="x.log" log={log} initialFilter="max_pool" />));
-    assert.match(filtered, /6 of 23/);
+    assert.match(filtered, /6 of 34/);
     assert.match(filtered, /Chosen tactic 0xdd39499496c9cc38 · CaskPooling · 2\.95 µs/);
   });
   test('a timing-cache pass shows the cached choice without candidates', () => {
