@@ -10,8 +10,19 @@ import { TRT_LIMITS } from '../../app/trt/trt-errors';
 /** Files per invocation (a folder of a few thousand exports is fine; a whole disk is not). */
 const MAX_FILES = 5000;
 
+/**
+ * Files a folder walk leaves out: engines, models, images, archives… (never TensorRT's text exports; a folder of
+ * exports often holds the engine and the ONNX model too). Files named explicitly are always read.
+ */
+const NOT_AN_ARTIFACT = /\.(?:engine|plan|trt|onnx|pb|pt|pth|ckpt|safetensors|tflite|caffemodel|h5|bin|so|dll|dylib|exe|o|a|lib|png|jpe?g|gif|bmp|webp|svg|pdf|zip|gz|tgz|tar|xz|7z|npy|npz|mp4|avi|wav|whl|pyc)$/i;
+
 export async function expandTrtPaths(inputs: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
+  return (await expandTrtPathsWithOrigin(inputs)).map((f) => f.path);
+}
+
+/** Like expandTrtPaths, telling which files came from walking a folder (those may be skipped when unreadable). */
+export async function expandTrtPathsWithOrigin(inputs: readonly string[]): Promise<{ path: string; fromDirectory: boolean }[]> {
+  const files: { path: string; fromDirectory: boolean }[] = [];
   const visit = async (p: string, depth: number): Promise<void> => {
     const stat = await fs.stat(p).catch((error: NodeJS.ErrnoException) => {
       throw new WorkbenchError('io', error.code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `${p}: cannot read it (${error.code})`, { file: p });
@@ -19,7 +30,8 @@ export async function expandTrtPaths(inputs: readonly string[]): Promise<string[
     if (stat.isDirectory()) {
       if (depth > 8) return;
       for (const entry of (await fs.readdir(p)).sort()) {
-        if (!entry.startsWith('.')) await visit(path.join(p, entry), depth + 1);
+        if (entry.startsWith('.') || NOT_AN_ARTIFACT.test(entry)) continue;
+        await visit(path.join(p, entry), depth + 1);
       }
       return;
     }
@@ -27,7 +39,7 @@ export async function expandTrtPaths(inputs: readonly string[]): Promise<string[
     if (stat.size > TRT_LIMITS.maxTextChars) {
       throw new WorkbenchError('trt', 'TRT_TOO_LARGE', `${p}: is ${Math.round(stat.size / 1048576)} MiB; refusing files over ${TRT_LIMITS.maxTextChars / 1048576} MiB`, { file: p });
     }
-    files.push(p);
+    files.push({ path: p, fromDirectory: depth > 0 });
     if (files.length > MAX_FILES) throw new WorkbenchError('cli', 'TOO_MANY_FILES', `more than ${MAX_FILES} files given; pass fewer files or a narrower folder`);
   };
   for (const input of inputs) await visit(input, 0);
@@ -60,11 +72,11 @@ async function readText(file: string): Promise<string> {
 }
 
 
-/** The files under `inputs`, as {name, text}; refuses an empty selection. */
-export async function readTrtFiles(inputs: readonly string[]): Promise<{ name: string; text: string }[]> {
-  const files = await expandTrtPaths(inputs);
+/** The files under `inputs`, as {name, text, fromDirectory}; refuses an empty selection. */
+export async function readTrtFiles(inputs: readonly string[]): Promise<{ name: string; text: string; fromDirectory: boolean }[]> {
+  const files = await expandTrtPathsWithOrigin(inputs);
   if (files.length === 0) throw new WorkbenchError('cli', 'FLAG_MISSING', 'no files to import (the folders given are empty)');
-  const texts: { name: string; text: string }[] = [];
-  for (const file of files) texts.push({ name: file, text: await readText(file) });
+  const texts: { name: string; text: string; fromDirectory: boolean }[] = [];
+  for (const file of files) texts.push({ name: file.path, text: await readText(file.path), fromDirectory: file.fromDirectory });
   return texts;
 }

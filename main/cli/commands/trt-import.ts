@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { WorkbenchError } from '../../../app/errors';
 import { importTrtArtifacts } from '../../../app/trt/import';
+import { parseTrtArtifact } from '../../../app/trt/parse-artifact';
 import { onnxSideFromGraph } from '../../../app/trt/onnx-side';
 import type { ArtifactSummary, EngineDiff, EngineReport, OnnxSide, PrecisionMix, TrtImportResult } from '../../../app/trt/types';
 import { loadModel } from '../../io/model-file';
@@ -37,7 +38,14 @@ export async function trtImportCommand(inputs: readonly string[], flags: TrtImpo
     onnx = onnxSideFromGraph(loaded.graph, loaded.layers, plan);
   }
   const texts = await readTrtFiles(inputs);
-  const result = importTrtArtifacts(texts, onnx);
+  // Files named on the command line must be artifacts; files found by walking a folder that are not (notes, scripts,
+  // a JSON config) are skipped and listed.
+  const result = importTrtArtifacts(texts, onnx, { onError: 'collect' });
+  const explicitFailure = result.failures.find((f) => !texts.find((t) => t.name === f.file)?.fromDirectory);
+  if (explicitFailure) {
+    const text = texts.find((t) => t.name === explicitFailure.file)!.text;
+    parseTrtArtifact(explicitFailure.file, text);
+  }
   if (flags.json) {
     out.write(JSON.stringify(result, null, 2) + '\n');
     return 0;
@@ -173,5 +181,11 @@ export function renderResult(result: TrtImportResult, context: { model?: string;
     for (const e of result.engines) lines.push(...renderEngine(e), '');
   }
   for (const d of result.diffs) lines.push(...renderDiff(d), '');
+  if (result.failures.length > 0) {
+    lines.push(`Skipped ${result.failures.length} file${result.failures.length === 1 ? '' : 's'} found in the folders given (unreadable or not a TensorRT artifact):`);
+    for (const f of result.failures.slice(0, 20)) lines.push(`  ${truncateMiddle(f.message.replace(/; expected a trtexec log.*$/s, ''), 150)} [${f.code}]`);
+    if (result.failures.length > 20) lines.push(`  … ${result.failures.length - 20} more (use --json)`);
+    lines.push('');
+  }
   return lines.join('\n');
 }

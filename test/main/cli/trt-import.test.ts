@@ -136,3 +136,18 @@ test('--model that is not the engine\'s network: says so instead of only countin
   assert.equal(result.code, 0, result.err);
   assert.match(result.out, /mapping: 0 of 2 engine layers mapped; 2 unmatched\n {4}0 of 1 ONNX nodes are covered by some engine layer\n {4}no engine layer name matches a node or tensor of the model: was the engine built from this model\?/);
 });
+
+test('a folder walk skips engines and models unread, and lists (not fails on) other files that are not artifacts', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pwb-trt-import-folder-'));
+  writeFileSync(path.join(dir, 'model.engine'), new Uint8Array([0x66, 0x74, 0x72, 0x74, 0, 0, 0, 1]));
+  writeFileSync(path.join(dir, 'model.onnx'), new Uint8Array([8, 7, 0, 0]));
+  writeFileSync(path.join(dir, 'notes.txt'), 'just some notes\n');
+  writeFileSync(path.join(dir, 'model.graph.json'), JSON.stringify({ Layers: ['conv + relu'] }));
+  const result = await run(['trt-import', dir]);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /model\.graph\.json\n {2}layer info \(--exportLayerInfo\)\n {2}layers: 1/);
+  assert.match(result.out, /Skipped 1 file found in the folders given \(unreadable or not a TensorRT artifact\):\n {2}\S*notes\.txt: not a TensorRT artifact this version reads \(first line 'just some notes'\) \[TRT_UNKNOWN_KIND\]/);
+  assert.doesNotMatch(result.out, /model\.engine|model\.onnx/);
+  const json = JSON.parse((await run(['trt-import', '--json', dir])).out) as TrtImportResult;
+  assert.deepEqual(json.failures.map((f) => [path.basename(f.file), f.code]), [['notes.txt', 'TRT_UNKNOWN_KIND']]);
+});
