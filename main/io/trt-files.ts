@@ -12,9 +12,10 @@ const MAX_FILES = 5000;
 
 /**
  * Files a folder walk leaves out: engines, models, images, archives… (never TensorRT's text exports; a folder of
- * exports often holds the engine and the ONNX model too). Files named explicitly are always read.
+ * exports often holds the engine and the ONNX model too; `.bin` stays: DeepStream names calibration caches cal_trt.bin).
+ * Files named explicitly are always read.
  */
-const NOT_AN_ARTIFACT = /\.(?:engine|plan|trt|onnx|pb|pt|pth|ckpt|safetensors|tflite|caffemodel|h5|bin|so|dll|dylib|exe|o|a|lib|png|jpe?g|gif|bmp|webp|svg|pdf|zip|gz|tgz|tar|xz|7z|npy|npz|mp4|avi|wav|whl|pyc)$/i;
+const NOT_AN_ARTIFACT = /\.(?:engine|plan|trt|onnx|pb|pt|pth|ckpt|safetensors|tflite|caffemodel|h5|so|dll|dylib|exe|o|a|lib|png|jpe?g|gif|bmp|webp|svg|pdf|zip|gz|tgz|tar|xz|7z|npy|npz|mp4|avi|wav|whl|pyc)$/i;
 
 export async function expandTrtPaths(inputs: readonly string[]): Promise<string[]> {
   return (await expandTrtPathsWithOrigin(inputs)).map((f) => f.path);
