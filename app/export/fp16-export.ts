@@ -14,7 +14,7 @@ import { DataType } from '../onnx/data-types';
 import { float32ToFloat16Bits } from '../onnx/float16';
 import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto } from '../onnx/proto';
 import { tensorToFloat32 } from '../onnx/tensor-data';
-import { materializePlan, type AmaxLookup } from '../precision/materialize';
+import { materializePlan, type AmaxLookup, type MaterializedModel } from '../precision/materialize';
 import type { ResolvedLayerPrecision } from '../precision/plan';
 import type { ExportBase } from './qdq-export';
 import { pruneUnusedInitializers } from './prune';
@@ -139,12 +139,13 @@ export function buildMixedPrecisionModel(base: ExportBase): MixedPrecisionExport
  * float16, the rest untouched. The model's default opset must be ≥ 13 when the plan has INT8 layers (see
  * app/export/strongly-typed-model.ts, which upgrades first).
  */
-export function mixedPrecisionModel(model: ModelProto, graph: Graph, resolved: readonly ResolvedLayerPrecision[], amaxOf: AmaxLookup): MixedPrecisionExport {
+export function mixedPrecisionModel(model: ModelProto, graph: Graph, resolved: readonly ResolvedLayerPrecision[], amaxOf: AmaxLookup): MixedPrecisionExport & { int8Part: MaterializedModel } {
   const fp16 = resolved.filter((r) => r.precision === 'fp16');
   // FP16 layers go through materializePlan untouched (as FP32) and are then retyped here, so the INT8 part is
   // byte-for-byte the Q/DQ export's.
   const withoutFp16 = resolved.map((r) => (r.precision === 'fp16' ? { ...r, precision: 'fp32' as const } : r));
   const materialized = materializePlan(model, graph, withoutFp16, amaxOf, { qdqDomain: 'ai.onnx' });
   const mixed = castLayersToFloat16(materialized.model, fp16.map((r) => ({ graphPath: r.layer.graphPath, output: r.layer.output })));
-  return { ...mixed, model: pruneUnusedInitializers(mixed.model).model };
+  // int8Part: the INT8 transform's record (quantized activations and their scales, weight scales).
+  return { ...mixed, model: pruneUnusedInitializers(mixed.model).model, int8Part: materialized };
 }

@@ -9,11 +9,13 @@ import { Graph, defaultOpset } from '../model/graph';
 import { upgradeToOpset13 } from '../onnx/opset-upgrade';
 import type { ModelProto } from '../onnx/proto';
 import { discoverLayers } from '../precision/layers';
-import type { AmaxLookup } from '../precision/materialize';
+import type { AmaxLookup, MaterializedModel } from '../precision/materialize';
 import type { ResolvedLayerPrecision } from '../precision/plan';
 import { mixedPrecisionModel, type MixedPrecisionExport } from './fp16-export';
 
 export interface StronglyTypedModel extends MixedPrecisionExport {
+  /** The INT8 transform's record: quantized activations with their scales, per-layer weight scales (model unused). */
+  int8Part: MaterializedModel;
   /** The opset the model was upgraded from (null when used at its own opset). */
   upgradedFromOpset: number | null;
 }

@@ -37,7 +37,7 @@ import { SwitchEvaluator } from './switch-evaluator';
 import { checkMemoryBudget, defaultMemoryBudgetBytes } from './memory-guard';
 import { emptyBreakdown, type TimeBreakdown } from './timing';
 import type { InferenceBackend } from '../../app/contract/service';
-import { stronglyTypedModel } from '../../app/export/strongly-typed-model';
+import { stronglyTypedModel, type StronglyTypedModel } from '../../app/export/strongly-typed-model';
 import type { TensorRt } from '../../native/index';
 import type { TrtRunner } from './trt-runner';
 import type { TensorData } from '../data/types';
@@ -360,8 +360,11 @@ export class AnalysisSession {
 
     const ranges = this.rangesFor(plan, resolved);
     const materializeStart = performance.now();
-    // Emulation stores quantized weights pre-dequantized (bit-identical values; see MaterializeOptions.weights).
-    const materialized = materializePlan(proto, graph, resolved, (graphPath, tensor) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax, { weights: 'dequantized-float' });
+    const amaxOf = (graphPath: string, tensor: string) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax;
+    // TensorRT gets the strongly typed graph; its INT8 part records the scales the report shows. The emulation
+    // stores quantized weights pre-dequantized instead (bit-identical values; see MaterializeOptions.weights).
+    const typed = this.tensorRt ? stronglyTypedModel(proto, graph, resolved, amaxOf) : undefined;
+    const materialized = typed ? typed.int8Part : materializePlan(proto, graph, resolved, amaxOf, { weights: 'dequantized-float' });
     const materializeMs = performance.now() - materializeStart;
     const classification = this.isClassifier() ? new ClassificationAccumulator({ labelOffset: this.options.labelOffset ?? 0 }) : null;
     // Incremental rebuild: layers upstream of every change compute what they computed in the previous build, so
@@ -375,7 +378,7 @@ export class AnalysisSession {
     const saturationRequests = materialized.activations.filter((a) => !affected || !previousState!.comparison.saturation.has(captureOutputName(a)) || compared.some((l) => l.activationInputs.includes(a.tensor)));
     const precisionLabel = plan.defaultPrecision === 'fp32' ? 'mixed' : plan.defaultPrecision.toUpperCase();
     const comparisonStart = performance.now();
-    const engine = this.tensorRt ? await this.buildEngine(resolved, ranges, compared, warnings, progress) : undefined;
+    const engine = typed ? await this.buildEngine(typed, compared, warnings, progress) : undefined;
     const fp32Engine = this.options.fp32Reference === 'tensorrt' ? await this.fp32EngineFor(compared, warnings) : undefined;
     let comparison: ComparisonResult;
     let trtArtifacts: TrtBuildArtifacts | undefined;
@@ -458,7 +461,7 @@ export class AnalysisSession {
       warnings,
     };
     if (trtArtifacts) {
-      const links = engineLayerLinks(artifactFiles(this.history.length + 1, trtArtifacts), onnxSideFromGraph(graph, layers, plan));
+      const links = engineLayerLinks(trtArtifacts, onnxSideFromGraph(graph, layers, plan));
       for (const layer of report.layers) layer.engine = links.get(layer.name) ?? null;
     }
     const record: BuildRecord = { id: this.history.length + 1, plan, report, timingsMs: { materialize: materializeMs, comparison: comparisonMs, total: performance.now() - started }, tensorRt: trtArtifacts, tensorRtFp32: fp32Engine?.artifacts };
@@ -471,10 +474,8 @@ export class AnalysisSession {
   }
 
   /** Builds the plan's strongly typed graph into a TensorRT engine whose unfused tensors can be read. */
-  private async buildEngine(resolved: ResolvedLayerPrecision[], ranges: Map<string, ActivationRange>, compared: readonly Layer[], warnings: string[], progress: (p: AnalysisProgress) => void) {
-    const { proto, graph } = this.model;
+  private async buildEngine(typed: StronglyTypedModel, compared: readonly Layer[], warnings: string[], progress: (p: AnalysisProgress) => void) {
     progress({ phase: 'engine', done: 0, total: 1 });
-    const typed = stronglyTypedModel(proto, graph, resolved, (graphPath, tensor) => ranges.get(captureOutputName({ graphPath, tensor }))?.amax);
     if (typed.upgradedFromOpset !== null) warnings.push(`TensorRT: the model was upgraded from opset ${typed.upgradedFromOpset} to 13 for its Q/DQ nodes`);
     const inSubgraphs = compared.filter((l) => l.graphPath !== '').length;
     if (inSubgraphs > 0) warnings.push(`TensorRT: ${inSubgraphs} layers inside If/Loop/Scan bodies cannot be read from the engine; they have no metrics`);

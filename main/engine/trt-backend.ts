@@ -127,10 +127,12 @@ export function artifactFiles(buildId: number | 'fp32', artifacts: TrtBuildArtif
 
 /**
  * For each ONNX node of the model, the engine layer that computes it (parsed from the build's inspector JSON and
- * profile exactly as imported files are). Reformat copies are skipped: they compute no node.
+ * profile exactly as imported files are). Reformat copies are skipped: they compute no node. The verbose build log
+ * (up to 20,000 lines of tactics) is parsed only when there is no inspector JSON to take the layers from.
  */
-export function engineLayerLinks(files: readonly { name: string; text: string }[], onnx: OnnxSide): Map<string, EngineLayerLink> {
+export function engineLayerLinks(artifacts: TrtBuildArtifacts, onnx: OnnxSide): Map<string, EngineLayerLink> {
   const links = new Map<string, EngineLayerLink>();
+  const files = artifactFiles(0, artifacts).filter((f) => !artifacts.layerInfo || !f.name.endsWith('.log'));
   const engine = importTrtArtifacts(files, onnx, { onError: 'collect' }).engines[0];
   if (!engine) return links;
   const rows = new Map(engine.layers.map((row) => [row.name, row]));

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ClientMessage, ServerMessage } from '../../app/contract/wire-protocol';
 import { ClientCallError } from '../../renderer/src/client/client-error';
-import { ListenerSet, type Transport, type TransportClosed } from '../../renderer/src/client/transport';
 import { WorkbenchClient } from '../../renderer/src/client/workbench-client';
 import { tokenFromSearch, webSocketUrl } from '../../renderer/src/host/browser-host';
 import { createElectronHost } from '../../renderer/src/host/electron-host';
 import type { BridgeReply, PwbBridge } from '../../renderer/src/host/bridge';
-
-class FakeTransport implements Transport {
-  sent: ClientMessage[] = [];
-  private readonly listeners = new ListenerSet<ServerMessage | TransportClosed>();
-  send(message: ClientMessage) { this.sent.push(message); }
-  subscribe(listener: (m: ServerMessage | TransportClosed) => void) { return this.listeners.add(listener); }
-  close() {}
-  deliver(message: ServerMessage | TransportClosed) { this.listeners.emit(message); }
-}
+import { FakeTransport } from './fixtures/fake-clients';
 
 describe('WorkbenchClient', () => {
   test('sends calls with increasing ids and resolves the matching result', async () => {

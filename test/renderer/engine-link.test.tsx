@@ -13,9 +13,7 @@ import { LayerDetailPanel } from '../../renderer/src/components/LayerDetailPanel
 import { LayerTable } from '../../renderer/src/components/LayerTable';
 import { Overview } from '../../renderer/src/components/Overview';
 import { TableFilterBar } from '../../renderer/src/components/TableFilterBar';
-import { WorkbenchClient } from '../../renderer/src/client/workbench-client';
 import { LAYER_COLUMNS, layerColumns, minTableWidth } from '../../renderer/src/format/layer-columns';
-import { createDemoHost } from '../../renderer/src/host/demo-host';
 import type { DemoData } from '../../renderer/src/host/demo-data';
 import { showWiderThanPlanned } from '../../renderer/src/state/actions';
 import { enginePrecisionLabel, ranWiderThanPlanned, widerThanPlannedCount, widerThanPlannedTooltip } from '../../renderer/src/state/backend-logic';
@@ -23,6 +21,7 @@ import { EMPTY_SELECTION } from '../../renderer/src/state/selection-logic';
 import { useWorkbench } from '../../renderer/src/state/store';
 import { DEFAULT_SORT, EMPTY_FILTER, filterRows, nextSort, sortRows, type SortSpec } from '../../renderer/src/state/table-logic';
 import { fixtureDemoData, fixtureLayerDetail, fixtureTensorRtDemoData, fixtureWiderLayers } from './fixtures/build-view-fixture';
+import { demoClient } from './fixtures/fake-clients';
 
 const noop = () => undefined;
 const trtDemo = fixtureTensorRtDemoData({ layers: 200 });
@@ -242,18 +241,6 @@ describe('layer detail: TensorRT block', () => {
 });
 
 describe('demo host: TensorRT builds', () => {
-  function demoClient(data: DemoData): WorkbenchClient {
-    const g = globalThis as unknown as { window?: unknown; fetch: typeof fetch };
-    g.window ??= globalThis;
-    const realFetch = g.fetch;
-    g.fetch = async () => new Response(JSON.stringify(data));
-    try {
-      return new WorkbenchClient(createDemoHost('/demo.json', new URLSearchParams('latency=0')).transport);
-    } finally {
-      g.fetch = realFetch;
-    }
-  }
-
   test('the canned build carries the engine links; a pinned layer runs as pinned, a no-kernel layer stays wider', async () => {
     const data: DemoData = { ...trtDemo, builds: [trtBuild] };
     const c = demoClient(data);

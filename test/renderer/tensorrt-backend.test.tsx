@@ -8,9 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { renderToString } from 'react-dom/server';
 import { SERVICE_METHODS, type BuildSummary, type TensorRtStatus } from '../../app/contract/service';
-import type { ClientMessage, ServerMessage } from '../../app/contract/wire-protocol';
 import { ClientCallError } from '../../renderer/src/client/client-error';
-import { ListenerSet, type Transport, type TransportClosed } from '../../renderer/src/client/transport';
 import { WorkbenchClient } from '../../renderer/src/client/workbench-client';
 import { BackendChoice } from '../../renderer/src/components/BackendChoice';
 import { ExportDialog } from '../../renderer/src/components/ExportDialog';
@@ -18,7 +16,6 @@ import { LayerTable } from '../../renderer/src/components/LayerTable';
 import { Overview } from '../../renderer/src/components/Overview';
 import { StartScreen } from '../../renderer/src/components/StartScreen';
 import { TrtPanel } from '../../renderer/src/components/TrtPanel';
-import { createDemoHost } from '../../renderer/src/host/demo-host';
 import { DEMO_TENSORRT_STATUS, type DemoData } from '../../renderer/src/host/demo-data';
 import { analyse, boot, showBuildEngine } from '../../renderer/src/state/actions';
 import { backendLabel, clipText, fusedLayersNote, REASON_MAX_CHARS, tensorRtEngineOf, tensorRtStatusText } from '../../renderer/src/state/backend-logic';
@@ -29,6 +26,7 @@ import { useWorkbench } from '../../renderer/src/state/store';
 import { DEFAULT_SORT } from '../../renderer/src/state/table-logic';
 import { fixtureDemoData } from './fixtures/build-view-fixture';
 import { trtFixture } from './fixtures/trt-fixture';
+import { FakeTransport, demoClient } from './fixtures/fake-clients';
 
 const AVAILABLE: TensorRtStatus = { available: true, version: '10.16.1', addonFile: '/opt/pwb/native/build/Release/pwb_trt.node', code: null, reason: null };
 const UNAVAILABLE: TensorRtStatus = { available: false, version: null, addonFile: null, code: 'TENSORRT_UNAVAILABLE', reason: 'libnvinfer.so.10: cannot open shared object file: No such file or directory' };
@@ -55,21 +53,6 @@ function inputTag(html: string, attribute: string): string {
 }
 
 const isDisabled = (tag: string) => /\sdisabled=""/.test(tag);
-
-class FakeTransport implements Transport {
-  sent: ClientMessage[] = [];
-  private readonly listeners = new ListenerSet<ServerMessage | TransportClosed>();
-  send(message: ClientMessage) { this.sent.push(message); }
-  subscribe(listener: (m: ServerMessage | TransportClosed) => void) { return this.listeners.add(listener); }
-  close() {}
-  deliver(message: ServerMessage | TransportClosed) { this.listeners.emit(message); }
-  /** The last call of `method` that was sent. */
-  last(method: string): Extract<ClientMessage, { type: 'call' }> {
-    const call = this.sent.filter((m): m is Extract<ClientMessage, { type: 'call' }> => m.type === 'call' && m.method === method).at(-1);
-    assert.ok(call, `no ${method} call was sent`);
-    return call;
-  }
-}
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -301,19 +284,6 @@ describe('store and actions', () => {
 });
 
 describe('demo host', () => {
-  /** A demo host over `data` (fetch answered in-process; the demo transport's timers on globalThis). */
-  function demoClient(data: DemoData): WorkbenchClient {
-    const g = globalThis as unknown as { window?: unknown; fetch: typeof fetch };
-    g.window ??= globalThis;
-    const realFetch = g.fetch;
-    g.fetch = async () => new Response(JSON.stringify(data));
-    try {
-      return new WorkbenchClient(createDemoHost('/demo.json', new URLSearchParams('latency=0')).transport);
-    } finally {
-      g.fetch = realFetch;
-    }
-  }
-
   test('tensorRtStatus: unavailable, marked as demo', async () => {
     const status = await demoClient(demo).tensorRtStatus({});
     assert.deepEqual(status, DEMO_TENSORRT_STATUS);
